@@ -1,0 +1,350 @@
+/** Error codes the API answers with, and their messages in both languages. */
+export type Lang = 'zh-CN' | 'en';
+
+export const ERROR_MESSAGES = {
+  VALIDATION: { status: 400, 'zh-CN': '提交的内容有误，请检查标出的字段', en: 'The request has invalid fields' },
+  BAD_REQUEST: { status: 400, 'zh-CN': '请求格式不正确', en: 'The request is malformed' },
+  UNAUTHENTICATED: { status: 401, 'zh-CN': '请先登录', en: 'Please log in' },
+  SESSION_EXPIRED: {
+    status: 401,
+    'zh-CN': '登录已超时，请重新登录',
+    en: 'Your session has expired; please log in again',
+  },
+  BAD_CREDENTIALS: { status: 401, 'zh-CN': '用户名或密码错误', en: 'Wrong username or password' },
+  ACCOUNT_LOCKED: {
+    status: 423,
+    'zh-CN': '连续登录失败次数过多，账号已锁定 15 分钟',
+    en: 'Too many failed logins; the account is locked for 15 minutes',
+  },
+  ACCOUNT_INACTIVE: { status: 403, 'zh-CN': '账号已停用', en: 'The account is deactivated' },
+  PASSWORD_CHANGE_REQUIRED: {
+    status: 403,
+    'zh-CN': '首次登录请先修改密码',
+    en: 'You must change your password before continuing',
+  },
+  CSRF: {
+    status: 403,
+    'zh-CN': '安全校验失败，请刷新页面后重试',
+    en: 'Security token missing or invalid; reload the page',
+  },
+  FORBIDDEN: { status: 403, 'zh-CN': '没有执行此操作的权限', en: 'You are not allowed to do this' },
+  NOT_FOUND: { status: 404, 'zh-CN': '未找到该记录', en: 'Not found' },
+  DISTRICT_NOT_FOUND: { status: 404, 'zh-CN': '区县不存在', en: 'Unknown district' },
+  ORG_NOT_FOUND: { status: 404, 'zh-CN': '组织不存在或不在您的管辖范围内', en: 'Organisation not found' },
+  PARENT_NOT_FOUND: {
+    status: 404,
+    'zh-CN': '上级组织不存在或不在您的管辖范围内',
+    en: 'Parent organisation not found',
+  },
+  DUPLICATE_NAME: {
+    status: 409,
+    'zh-CN': '同一上级组织下已有同名组织',
+    en: 'An organisation of that name already exists under this parent',
+  },
+  DUPLICATE_USERNAME: { status: 409, 'zh-CN': '用户名已被使用', en: 'That username is taken' },
+  DUPLICATE_DISTRICT: { status: 409, 'zh-CN': '该区县代码已存在', en: 'A district with that code exists' },
+  KIND_NOT_ALLOWED_HERE: {
+    status: 422,
+    'zh-CN': '该类型的组织不能设在所选上级组织之下',
+    en: 'An organisation of this kind cannot sit under the chosen parent',
+  },
+  MOVE_INTO_DESCENDANT: {
+    status: 422,
+    'zh-CN': '不能把组织移动到它自己或它的下级组织之下',
+    en: 'An organisation cannot be moved under itself or its own descendant',
+  },
+  ROOT_IMMUTABLE: {
+    status: 422,
+    'zh-CN': '团区委是组织树的根，不能移动或停用',
+    en: 'The district committee is the root and cannot be moved or deactivated',
+  },
+  ORG_HAS_CHILDREN: {
+    status: 409,
+    'zh-CN': '该组织下还有在用的下级组织，请先停用或移走下级组织',
+    en: 'The organisation still has active child organisations; deactivate or move them first',
+  },
+  ORG_HAS_ACCOUNTS: {
+    status: 409,
+    'zh-CN': '该组织还有在用的账号，请先停用或调走这些账号',
+    en: 'The organisation still has active accounts; deactivate or move them first',
+  },
+  ORG_INACTIVE: { status: 422, 'zh-CN': '所选上级组织已停用', en: 'The chosen parent organisation is deactivated' },
+  NOT_AN_ALLIANCE: {
+    status: 422,
+    'zh-CN': '只有团建联盟才有成员组织',
+    en: 'Only an alliance has member organisations',
+  },
+  ROLE_NOT_ALLOWED: {
+    status: 403,
+    'zh-CN': '不能分配比自己权限更高的角色',
+    en: 'You cannot assign a role wider than your own',
+  },
+  WRONG_PASSWORD: { status: 422, 'zh-CN': '当前密码不正确', en: 'The current password is wrong' },
+  SAME_PASSWORD: {
+    status: 422,
+    'zh-CN': '新密码不能与当前密码相同',
+    en: 'The new password must differ from the current one',
+  },
+  GRID_NOT_FOUND: { status: 404, 'zh-CN': '网格不存在或不在您的管辖范围内', en: 'Grid not found' },
+  DUPLICATE_GRID_CODE: {
+    status: 409,
+    'zh-CN': '本区县已有该网格编码',
+    en: 'A grid with that code exists in this district',
+  },
+  GRID_ORG_KIND: {
+    status: 422,
+    'zh-CN': '网格的责任组织须为村团总支、社区团总支或网格团支部',
+    en: 'A grid must be the responsibility of a village or community branch or a grid branch',
+  },
+  POLYGON_ON_CIRCLE: {
+    status: 422,
+    'zh-CN': '楼宇圈、行业圈、兴趣圈没有地理边界，不能设置多边形',
+    en: 'Building, profession and interest circles have no boundary polygon',
+  },
+  GEOMETRY_INVALID: {
+    status: 422,
+    'zh-CN': '边界多边形无效（如自相交），请修正后重试',
+    en: 'The boundary polygon is invalid (e.g. self-intersecting)',
+  },
+  GEOMETRY_EMPTY: { status: 422, 'zh-CN': '边界修复后面积为零', en: 'The boundary has no area once repaired' },
+  COORD_NOT_FINITE: { status: 422, 'zh-CN': '坐标必须是数字', en: 'Coordinates must be numbers' },
+  COORD_OUT_OF_RANGE: {
+    status: 422,
+    'zh-CN': '坐标超出范围：经度 -180～180，纬度 -90～90',
+    en: 'Coordinate out of range: longitude -180..180, latitude -90..90',
+  },
+  COORD_ORDER_SWAPPED: {
+    status: 422,
+    'zh-CN': '坐标顺序似乎是［纬度, 经度］；GeoJSON 要求［经度, 纬度］',
+    en: 'Coordinates look like [lat, lon]; GeoJSON needs [lon, lat]',
+  },
+  OUTSIDE_AREA: { status: 422, 'zh-CN': '边界不在本区县范围内', en: 'The boundary lies outside the district' },
+  RING_NOT_CLOSED: {
+    status: 422,
+    'zh-CN': '多边形的环未闭合（首尾坐标须相同）',
+    en: 'A polygon ring is not closed (first and last positions must be equal)',
+  },
+  RING_TOO_SHORT: {
+    status: 422,
+    'zh-CN': '多边形的环至少需要 4 个坐标点',
+    en: 'A polygon ring needs at least 4 positions',
+  },
+  TOO_MANY_POINTS: { status: 413, 'zh-CN': '边界的坐标点过多', en: 'The boundary has too many points' },
+  GRID_ACCOUNT_NOT_FOUND: {
+    status: 422,
+    'zh-CN': '所选账号不存在、已停用或不在您的管辖范围内',
+    en: 'The chosen account does not exist, is deactivated or is outside your scope',
+  },
+  LINKED_ORG_NOT_ALLOWED: {
+    status: 422,
+    'zh-CN': '只有非层级组织（行业、两新、社会组织等）可以下沉到网格',
+    en: 'Only non-hierarchical organisations can be linked to a grid',
+  },
+  ORG_HAS_GRIDS: {
+    status: 409,
+    'zh-CN': '该组织还负责在用的网格，请先停用或移交这些网格',
+    en: 'The organisation is still responsible for active grids; deactivate or hand them over first',
+  },
+  IMPORT_INVALID: {
+    status: 422,
+    'zh-CN': '导入文件中有错误的要素，未导入任何网格',
+    en: 'Some features of the file are invalid; nothing was imported',
+  },
+  TERRITORY_NOT_FOUND: {
+    status: 404,
+    'zh-CN': '该组织尚未绘制辖区范围',
+    en: 'The organisation has no drawn territory',
+  },
+  ROUND_CLOSED: {
+    status: 409,
+    'zh-CN': '本轮测评已截止，不能再打分',
+    en: 'This assessment round is closed for scoring',
+  },
+  PERSON_NOT_FOUND: { status: 404, 'zh-CN': '该青年不存在或不在您的管辖范围内', en: 'Person not found' },
+  DUPLICATE_PERSON: {
+    status: 409,
+    'zh-CN': '该身份证号或手机号已登记在另一名青年名下',
+    en: 'That ID number or mobile number belongs to another person',
+  },
+  AGE_OUT_OF_RANGE: {
+    status: 422,
+    'zh-CN': '年龄须在 14～35 周岁之间（不满 14 周岁须有监护人同意）',
+    en: 'Youth must be 14 to 35 years old (under 14 only with a guardian’s consent)',
+  },
+  GUARDIAN_CONSENT_REQUIRED: {
+    status: 422,
+    'zh-CN': '不满 14 周岁，须记录监护人同意',
+    en: 'Under 14: a guardian’s consent must be recorded',
+  },
+  BIRTH_DATE_MISMATCH: {
+    status: 422,
+    'zh-CN': '出生日期与身份证号中的出生日期不一致',
+    en: 'The birth date differs from the one in the ID number',
+  },
+  GENDER_MISMATCH: {
+    status: 422,
+    'zh-CN': '性别与身份证号不一致',
+    en: 'The gender differs from the one in the ID number',
+  },
+  PERSON_NOT_PENDING: { status: 409, 'zh-CN': '该青年不是待确认状态', en: 'The person is not awaiting confirmation' },
+  PERSON_WITHDRAWN: {
+    status: 409,
+    'zh-CN': '该青年已撤回同意，不能再处理其信息',
+    en: 'The person has withdrawn consent; the record can no longer be processed',
+  },
+  ORG_HAS_PEOPLE: {
+    status: 409,
+    'zh-CN': '该组织还有登记在册的青年，请先将他们转到其他团支部',
+    en: 'The organisation still has registered people; move them to another branch first',
+  },
+  NOT_A_CIRCLE: {
+    status: 422,
+    'zh-CN': '所选的圈须为楼宇圈、行业圈或兴趣圈',
+    en: 'A circle must be a building, profession or interest circle',
+  },
+  GRID_INACTIVE: { status: 422, 'zh-CN': '所选网格已停用', en: 'The chosen grid is deactivated' },
+  REVIEW_NOT_FOUND: { status: 404, 'zh-CN': '该待核记录不存在', en: 'Review entry not found' },
+  REVIEW_RESOLVED: { status: 409, 'zh-CN': '该待核记录已处理', en: 'The review entry is already resolved' },
+  REVIEW_CANDIDATE: {
+    status: 422,
+    'zh-CN': '只能合并到与该记录冲突的青年',
+    en: 'Only a person this entry collides with can receive it',
+  },
+  KEY_YOUTH_NOT_FOUND: { status: 404, 'zh-CN': '重点青少年档案中没有该青年', en: 'Not in the key-youth archive' },
+  REGISTRATION_TOKEN_NOT_FOUND: { status: 404, 'zh-CN': '该报到二维码不存在', en: 'Registration code not found' },
+  QR_TOKEN_INVALID: {
+    status: 404,
+    'zh-CN': '二维码无效，请向网格长索取新的报到二维码',
+    en: 'This code is not valid; ask your grid leader for a new one',
+  },
+  QR_TOKEN_EXPIRED: {
+    status: 410,
+    'zh-CN': '该报到二维码已过期，请向网格长索取新的二维码',
+    en: 'This registration code has expired; ask your grid leader for a new one',
+  },
+  QR_TOKEN_REVOKED: {
+    status: 410,
+    'zh-CN': '该报到二维码已停用，请向网格长索取新的二维码',
+    en: 'This registration code has been withdrawn; ask your grid leader for a new one',
+  },
+  REGISTRATION_REPLAYED: {
+    status: 409,
+    'zh-CN': '该报到表单已提交过，请勿重复提交',
+    en: 'This form has already been submitted',
+  },
+  CONSENT_VERSION_OUTDATED: {
+    status: 409,
+    'zh-CN': '隐私告知已更新，请刷新页面阅读后重新提交',
+    en: 'The privacy notice has changed; reload the page, read it and submit again',
+  },
+  PAYLOAD_TOO_LARGE: { status: 413, 'zh-CN': '提交的内容过大', en: 'The request is too large' },
+  RATE_LIMITED: { status: 429, 'zh-CN': '请求过于频繁，请稍后再试', en: 'Too many requests; try again later' },
+  INTERNAL: { status: 500, 'zh-CN': '服务器内部错误，请稍后再试', en: 'Internal server error' },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_MESSAGES;
+
+export function errorMessage(code: ErrorCode, lang: Lang): string {
+  return ERROR_MESSAGES[code][lang];
+}
+
+/** Picks the response language from an Accept-Language header: English only when asked for first. */
+export function pickLang(acceptLanguage: string | undefined): Lang {
+  if (!acceptLanguage) return 'zh-CN';
+  const first = acceptLanguage.split(',')[0]?.trim().toLowerCase() ?? '';
+  return first.startsWith('en') ? 'en' : 'zh-CN';
+}
+
+/** A validation issue reduced to what a message needs (shape of a zod issue). */
+export type FieldIssue = {
+  code: string;
+  message?: string;
+  minimum?: number | bigint;
+  maximum?: number | bigint;
+  expected?: string;
+  origin?: string;
+  keys?: string[];
+  values?: unknown[];
+  format?: string;
+  received?: unknown;
+};
+
+const CUSTOM_MESSAGES: Record<string, Record<Lang, string>> = {
+  'password.letters': { 'zh-CN': '密码须同时包含字母和数字', en: 'The password needs letters and digits' },
+  'password.digits': { 'zh-CN': '密码须同时包含字母和数字', en: 'The password needs letters and digits' },
+  'phone.invalid': { 'zh-CN': '请填写正确的 11 位手机号', en: 'Enter a valid 11-digit mainland mobile number' },
+  'idNumber.format': {
+    'zh-CN': '身份证号须为 18 位（最后一位可为 X）',
+    en: 'An ID number has 18 characters (the last may be X)',
+  },
+  'idNumber.birthDate': { 'zh-CN': '身份证号中的出生日期不存在', en: 'The birth date in the ID number is impossible' },
+  'idNumber.checksum': { 'zh-CN': '身份证号校验位不正确，请核对', en: 'The ID number’s check digit is wrong' },
+  'idNumber.region': { 'zh-CN': '身份证号的地区代码不正确', en: 'The ID number’s region code is wrong' },
+  'date.invalid': {
+    'zh-CN': '日期无效（格式 2000-01-31，不能晚于今天）',
+    en: 'Invalid date (2000-01-31, not in the future)',
+  },
+  'person.identifierRequired': {
+    'zh-CN': '手机号和身份证号至少填写一项',
+    en: 'Give a mobile number or an ID number',
+  },
+  'person.birthDateRequired': { 'zh-CN': '请填写出生日期或身份证号', en: 'Give a birth date or an ID number' },
+  'person.placeRequired': { 'zh-CN': '请选择所在网格或团支部', en: 'Choose a home grid or a League branch' },
+  'qr.gridOrOrg': { 'zh-CN': '请选择一个网格或一个组织', en: 'Choose either a grid or an organisation' },
+  'username.chars': {
+    'zh-CN': '用户名只能包含字母、数字、点、下划线和连字符',
+    en: 'Use only letters, digits, dot, underscore and hyphen',
+  },
+};
+
+/** Turns one validation issue into a sentence in the user's language. */
+export function fieldIssueMessage(issue: FieldIssue, lang: Lang): string {
+  const zh = lang === 'zh-CN';
+  if (issue.message && CUSTOM_MESSAGES[issue.message]) return CUSTOM_MESSAGES[issue.message][lang];
+  const isString = issue.origin === 'string';
+  switch (issue.code) {
+    case 'invalid_type':
+      if (issue.received === undefined || /received undefined/.test(issue.message ?? ''))
+        return zh ? '必填' : 'Required';
+      return zh ? `类型不正确，应为${typeName(issue.expected, lang)}` : `Expected ${issue.expected}`;
+    case 'too_small':
+      if (isString && Number(issue.minimum) === 1) return zh ? '不能为空' : 'Must not be empty';
+      return isString
+        ? zh
+          ? `至少 ${issue.minimum} 个字符`
+          : `At least ${issue.minimum} characters`
+        : zh
+          ? `不能小于 ${issue.minimum}`
+          : `Must be at least ${issue.minimum}`;
+    case 'too_big':
+      return isString
+        ? zh
+          ? `不能超过 ${issue.maximum} 个字符`
+          : `At most ${issue.maximum} characters`
+        : zh
+          ? `不能大于 ${issue.maximum}`
+          : `Must be at most ${issue.maximum}`;
+    case 'invalid_value':
+      return zh
+        ? `取值无效，可选：${(issue.values ?? []).join('、')}`
+        : `Invalid value; one of: ${(issue.values ?? []).join(', ')}`;
+    case 'unrecognized_keys':
+      return zh ? `不认识的字段：${(issue.keys ?? []).join('、')}` : `Unknown fields: ${(issue.keys ?? []).join(', ')}`;
+    case 'invalid_format':
+      return zh ? '格式不正确' : 'Invalid format';
+    default:
+      return zh ? '取值无效' : 'Invalid value';
+  }
+}
+
+function typeName(expected: string | undefined, lang: Lang): string {
+  if (lang === 'en') return expected ?? '';
+  const names: Record<string, string> = {
+    string: '文本',
+    number: '数字',
+    boolean: '是/否',
+    object: '对象',
+    array: '列表',
+  };
+  return names[expected ?? ''] ?? expected ?? '';
+}

@@ -1,0 +1,38 @@
+import path from 'node:path';
+
+/** Runtime configuration, read once from the environment (documented in README). */
+export type Config = {
+  port: number;
+  host: string;
+  /** Folder of the embedded database (PGlite) when no DATABASE_URL is set. */
+  dataDir: string;
+  databaseUrl: string | null;
+  demoPassword: string;
+  /** Minutes of inactivity after which a session ends. */
+  idleTimeoutMinutes: number;
+  /** Set the Secure flag on cookies (behind TLS). */
+  secureCookies: boolean;
+  logLevel: string;
+  /** Folder with the built web console; served at / when present. */
+  webDist: string | null;
+  /** Login attempts per IP and minute. */
+  loginRateLimit: number;
+  /** Trust X-Forwarded-* from a reverse proxy (for the client IP in the audit log). */
+  trustProxy: boolean;
+};
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return {
+    port: Number(env.PORT ?? 3000),
+    host: env.HOST ?? '0.0.0.0',
+    dataDir: path.resolve(env.JINGWEI_DATA_DIR ?? './data'),
+    databaseUrl: env.DATABASE_URL || null,
+    demoPassword: env.JINGWEI_DEMO_PASSWORD ?? 'Jingwei2026',
+    idleTimeoutMinutes: Number(env.JINGWEI_IDLE_TIMEOUT_MINUTES ?? 30),
+    secureCookies: env.JINGWEI_SECURE_COOKIES === 'true',
+    logLevel: env.LOG_LEVEL ?? 'info',
+    webDist: path.resolve(env.JINGWEI_WEB_DIST ?? './web/dist'),
+    loginRateLimit: Number(env.JINGWEI_LOGIN_RATE_LIMIT ?? 30),
+    trustProxy: env.JINGWEI_TRUST_PROXY === 'true',
+  };
+}

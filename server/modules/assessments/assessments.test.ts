@@ -1,0 +1,167 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keqiaoPublishedScores } from '../../../domain/assessment.ts';
+import { many } from '../../db/sql.ts';
+import { addAccount, buildWorld, PASSWORD } from '../../test/factories.ts';
+import { Client, createTestApp, type TestContext } from '../../test/harness.ts';
+
+let ctx: TestContext;
+let world: Awaited<ReturnType<typeof buildWorld>>;
+let admin: Client;
+let assessor2: Client;
+let roundId: number;
+
+const idOf = async (username: string) =>
+  (await many<{ id: number }>(ctx.database.db, sql`SELECT id FROM accounts WHERE username = ${username}`))[0].id;
+
+beforeAll(async () => {
+  ctx = await createTestApp();
+  world = await buildWorld(ctx.database);
+  await addAccount(ctx.database, 'cadre_a', 'district_admin', world.rootA);
+  admin = new Client(ctx.app);
+  await admin.login('admin_a', PASSWORD);
+  assessor2 = new Client(ctx.app);
+  await assessor2.login('cadre_a', PASSWORD);
+});
+afterAll(() => ctx?.close());
+
+describe('assessment rounds', () => {
+  it('copies the Keqiao template into a district set and opens a round over two towns', async () => {
+    const template = (await admin.get('/api/assessments/template')).json();
+    expect(template.indicators).toHaveLength(10);
+    const set = await admin.post('/api/assessments/sets', { name: '2026年双网互动测评', copyFrom: 'keqiao' });
+    expect(set.statusCode).toBe(201);
+    const round = await admin.post('/api/assessments/rounds', {
+      setId: set.json().id,
+      name: '2026年第四季度测评',
+      period: '2026Q4',
+      deadline: '2099-12-31T16:00:00Z',
+      orgIds: [world.t1.id, world.t2.id],
+      assessorIds: [await idOf('admin_a'), await idOf('cadre_a')],
+    });
+    expect(round.statusCode).toBe(201);
+    expect(round.json()).toMatchObject({ status: 'open', progress: { entered: 0, expected: 2 * 2 * 30 } });
+    roundId = round.json().id;
+  });
+
+  it('entering the published Keqiao scores as one org’s reproduces the report’s findings', async () => {
+    const scores = Object.entries(keqiaoPublishedScores()).map(([itemKey, score]) => ({ itemKey, score }));
+    const res = await admin.put(`/api/assessments/rounds/${roundId}/scores`, { orgId: world.t1.id, scores });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().items).toHaveLength(30);
+    const results = (await admin.get(`/api/assessments/rounds/${roundId}/results`)).json();
+    const t1 = results.orgs.find((o: any) => o.orgId === world.t1.id).result;
+    const band = Object.fromEntries(t1.indicators.map((i: any) => [i.name, i.band]));
+    expect(band).toEqual({
+      科学划分网格: 'very_good',
+      网格信息搜集: 'weak',
+      网格团建创新: 'acceptable',
+      服务团队组建: 'acceptable',
+      服务项目设计: 'weak',
+      网格技术支撑: 'very_good',
+      双网互动渠道开发: 'acceptable',
+      人才储备与能力培养: 'acceptable',
+      资源配置: 'acceptable',
+      制度保障: 'acceptable',
+    });
+    expect(t1.actionPoints[0].text).toBe('有品牌活动，项目影响力大');
+    const t2 = results.orgs.find((o: any) => o.orgId === world.t2.id).result;
+    expect(t2.overall).toBeNull();
+  });
+
+  it('averages several assessors and shows progress', async () => {
+    await assessor2.put(`/api/assessments/rounds/${roundId}/scores`, {
+      orgId: world.t2.id,
+      scores: [
+        { itemKey: '1.1', score: 7 },
+        { itemKey: '1.2', score: 4, note: '边界不清' },
+      ],
+    });
+    await admin.put(`/api/assessments/rounds/${roundId}/scores`, {
+      orgId: world.t2.id,
+      scores: [{ itemKey: '1.1', score: 6 }],
+    });
+    // Re-scoring replaces the assessor's earlier score.
+    await admin.put(`/api/assessments/rounds/${roundId}/scores`, {
+      orgId: world.t2.id,
+      scores: [{ itemKey: '1.1', score: 5 }],
+    });
+    const results = (await admin.get(`/api/assessments/rounds/${roundId}/results`)).json();
+    const t2 = results.orgs.find((o: any) => o.orgId === world.t2.id).result;
+    expect(t2.indicators[0].items[0]).toMatchObject({ mean: 6, count: 2 });
+    expect(t2.indicators[0].mean).toBe(5);
+    const round = (await admin.get(`/api/assessments/rounds/${roundId}`)).json();
+    expect(round.progress.entered).toBe(30 + 3);
+  });
+
+  it('rejects bad scores and non-assessors, writing nothing', async () => {
+    const before = (await admin.get(`/api/assessments/rounds/${roundId}`)).json().progress.entered;
+    const bad = await admin.put(`/api/assessments/rounds/${roundId}/scores`, {
+      orgId: world.t2.id,
+      scores: [
+        { itemKey: '1.1', score: 8 },
+        { itemKey: '1.2', score: 0.5 },
+        { itemKey: '1.3', score: 5.555 },
+      ],
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors.map((e: any) => e.field)).toEqual(['scores.0.score', 'scores.1.score', 'scores.2.score']);
+    const unknownItem = await admin.put(`/api/assessments/rounds/${roundId}/scores`, {
+      orgId: world.t2.id,
+      scores: [
+        { itemKey: '1.1', score: 3 },
+        { itemKey: '99.1', score: 3 },
+      ],
+    });
+    expect(unknownItem.statusCode).toBe(400);
+    expect(unknownItem.json().errors[0].field).toBe('scores.1.itemKey');
+    const notTarget = await admin.put(`/api/assessments/rounds/${roundId}/scores`, {
+      orgId: world.v1.id,
+      scores: [{ itemKey: '1.1', score: 3 }],
+    });
+    expect(notTarget.statusCode).toBe(404);
+    const t1 = new Client(ctx.app);
+    await t1.login('t1_admin', PASSWORD);
+    const notAssessor = await t1.put(`/api/assessments/rounds/${roundId}/scores`, {
+      orgId: world.t1.id,
+      scores: [{ itemKey: '1.1', score: 7 }],
+    });
+    expect(notAssessor.statusCode).toBe(403);
+    expect((await admin.get(`/api/assessments/rounds/${roundId}`)).json().progress.entered).toBe(before);
+  });
+
+  it('a town admin sees only his own town’s results; another district sees nothing', async () => {
+    const t1 = new Client(ctx.app);
+    await t1.login('t1_admin', PASSWORD);
+    const results = (await t1.get(`/api/assessments/rounds/${roundId}/results`)).json();
+    expect(results.orgs.map((o: any) => o.orgId)).toEqual([world.t1.id]);
+    expect((await t1.post('/api/assessments/sets', { name: 'x', copyFrom: 'keqiao' })).statusCode).toBe(403);
+    const b = new Client(ctx.app);
+    await b.login('admin_b', PASSWORD);
+    expect((await b.get(`/api/assessments/rounds/${roundId}`)).statusCode).toBe(404);
+    expect((await b.get(`/api/assessments/rounds/${roundId}/results`)).statusCode).toBe(404);
+    expect((await b.get('/api/assessments/rounds')).json().items).toEqual([]);
+    const set = (await b.post('/api/assessments/sets', { name: '乙区测评', copyFrom: 'keqiao' })).json();
+    const foreign = await b.post('/api/assessments/rounds', {
+      setId: set.id,
+      name: '越界',
+      period: '2026Q4',
+      deadline: '2099-12-31T16:00:00Z',
+      orgIds: [world.t1.id],
+      assessorIds: [await idOf('admin_b')],
+    });
+    expect(foreign.statusCode).toBe(404);
+  });
+
+  it('refuses scoring after the deadline', async () => {
+    await ctx.database.db.execute(
+      sql`UPDATE assessment_rounds SET deadline = now() - interval '1 minute' WHERE id = ${roundId}`,
+    );
+    const late = await admin.put(`/api/assessments/rounds/${roundId}/scores`, {
+      orgId: world.t2.id,
+      scores: [{ itemKey: '2.1', score: 5 }],
+    });
+    expect(late.statusCode).toBe(409);
+    expect(late.json().code).toBe('ROUND_CLOSED');
+  });
+});

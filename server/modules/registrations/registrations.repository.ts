@@ -1,0 +1,134 @@
+import { type SQL, sql } from 'drizzle-orm';
+import type { Executor } from '../../db/sql.ts';
+import { iso, isoOrNull, many, one } from '../../db/sql.ts';
+import type { Actor } from '../../lib/actor.ts';
+import { orgScopeCondition } from '../../lib/actor.ts';
+
+export type TokenRow = {
+  id: string;
+  districtId: number;
+  grid: { id: number; name: string } | null;
+  gridActive: boolean | null;
+  org: { id: number; name: string };
+  orgActive: boolean;
+  orgPath: string;
+  districtName: string;
+  expiresAt: string;
+  expired: boolean;
+  revokedAt: string | null;
+  registrations: number;
+  createdAt: string;
+};
+
+const SELECT_TOKENS = sql`
+  SELECT t.id, t.district_id, t.grid_id, g.name AS grid_name, g.active AS grid_active, t.org_id, o.name AS org_name,
+         o.active AS org_active, o.path AS org_path, d.name AS district_name, t.expires_at, t.expires_at <= now() AS expired,
+         t.revoked_at, t.created_at,
+         (SELECT count(*)::int FROM registration_submissions s WHERE s.token_id = t.id) AS registrations
+  FROM registration_tokens t
+  JOIN orgs o ON o.id = t.org_id
+  JOIN districts d ON d.id = t.district_id
+  LEFT JOIN grids g ON g.id = t.grid_id`;
+
+function toTokenRow(r: any): TokenRow {
+  return {
+    id: r.id,
+    districtId: r.district_id,
+    grid: r.grid_id ? { id: r.grid_id, name: r.grid_name } : null,
+    gridActive: r.grid_id ? r.grid_active : null,
+    org: { id: r.org_id, name: r.org_name },
+    orgActive: r.org_active,
+    orgPath: r.org_path,
+    districtName: r.district_name,
+    expiresAt: iso(r.expires_at),
+    expired: r.expired,
+    revokedAt: isoOrNull(r.revoked_at),
+    registrations: r.registrations,
+    createdAt: iso(r.created_at),
+  };
+}
+
+function scopeOf(actor: Actor): SQL {
+  return actor.districtId === null ? sql`TRUE` : orgScopeCondition(actor, actor.districtId);
+}
+
+export async function insertToken(
+  ex: Executor,
+  v: { id: string; districtId: number; gridId: number | null; orgId: number; days: number; createdBy: number },
+) {
+  await ex.execute(
+    sql`INSERT INTO registration_tokens (id, district_id, grid_id, org_id, expires_at, created_by)
+        VALUES (${v.id}, ${v.districtId}, ${v.gridId}, ${v.orgId}, now() + make_interval(days => ${v.days}), ${v.createdBy})`,
+  );
+}
+
+/** A token by id, with no scope: for the public phone page (after its signature was checked). */
+export async function findToken(ex: Executor, id: string): Promise<TokenRow | undefined> {
+  const r = await one(ex, sql`${SELECT_TOKENS} WHERE t.id = ${id}`);
+  return r ? toTokenRow(r) : undefined;
+}
+
+export async function findTokenInScope(ex: Executor, actor: Actor, id: string): Promise<TokenRow | undefined> {
+  const r = await one(ex, sql`${SELECT_TOKENS} WHERE t.id = ${id} AND ${scopeOf(actor)}`);
+  return r ? toTokenRow(r) : undefined;
+}
+
+export async function listTokens(
+  ex: Executor,
+  actor: Actor,
+  districtId: number,
+  f: { gridId?: number; orgId?: number },
+): Promise<TokenRow[]> {
+  const conds: SQL[] = [sql`t.district_id = ${districtId}`, orgScopeCondition(actor, districtId)];
+  if (f.gridId) conds.push(sql`t.grid_id = ${f.gridId}`);
+  if (f.orgId) conds.push(sql`t.org_id = ${f.orgId} AND t.grid_id IS NULL`);
+  const rows = await many<any>(
+    ex,
+    sql`${SELECT_TOKENS} WHERE ${sql.join(conds, sql` AND `)} ORDER BY t.created_at DESC LIMIT 500`,
+  );
+  return rows.map(toTokenRow);
+}
+
+export async function revokeToken(ex: Executor, id: string, accountId: number) {
+  await ex.execute(
+    sql`UPDATE registration_tokens SET revoked_at = now(), revoked_by = ${accountId} WHERE id = ${id} AND revoked_at IS NULL`,
+  );
+}
+
+/** Records a form submission; false when the same submission id was already used with this token. */
+export async function claimSubmission(ex: Executor, tokenId: string, submissionId: string): Promise<boolean> {
+  const r = await one(
+    ex,
+    sql`INSERT INTO registration_submissions (token_id, submission_id) VALUES (${tokenId}, ${submissionId})
+        ON CONFLICT DO NOTHING RETURNING token_id`,
+  );
+  return !!r;
+}
+
+export async function setSubmissionOutcome(
+  ex: Executor,
+  tokenId: string,
+  submissionId: string,
+  personId: number | null,
+  reviewId: number | null,
+) {
+  await ex.execute(
+    sql`UPDATE registration_submissions SET person_id = ${personId}, review_id = ${reviewId}
+        WHERE token_id = ${tokenId} AND submission_id = ${submissionId}`,
+  );
+}
+
+export async function getRegistrationSettings(ex: Executor, districtId: number) {
+  const r = await one<{ auto_register: boolean }>(
+    ex,
+    sql`SELECT auto_register FROM registration_settings WHERE district_id = ${districtId}`,
+  );
+  return { autoRegister: r?.auto_register ?? false };
+}
+
+export async function saveRegistrationSettings(ex: Executor, districtId: number, s: { autoRegister: boolean }) {
+  await ex.execute(
+    sql`INSERT INTO registration_settings (district_id, auto_register) VALUES (${districtId}, ${s.autoRegister})
+        ON CONFLICT (district_id) DO UPDATE SET auto_register = excluded.auto_register, updated_at = now()`,
+  );
+}

@@ -1,0 +1,265 @@
+import crypto from 'node:crypto';
+import QRCode from 'qrcode';
+import type { Lang } from '../../../domain/messages.ts';
+import { CONSENT_VERSION, PRIVACY_NOTICE, type QrRegister, resolvePersonFacts } from '../../../domain/person.ts';
+import type { Database } from '../../db/client.ts';
+import { type Actor, requirePermission, resolveDistrict } from '../../lib/actor.ts';
+import type { PiiCipher } from '../../lib/crypto.ts';
+import { AppError } from '../../lib/errors.ts';
+import { recordAudit } from '../audit/audit.repository.ts';
+import { loadGridInScope } from '../grids/grids.service.ts';
+import { loadOrgInScope } from '../orgs/orgs.service.ts';
+import { registerPerson } from '../people/people.service.ts';
+import {
+  claimSubmission,
+  findToken,
+  findTokenInScope,
+  getRegistrationSettings,
+  insertToken,
+  listTokens,
+  revokeToken,
+  saveRegistrationSettings,
+  setSubmissionOutcome,
+  type TokenRow,
+} from './registrations.repository.ts';
+
+/** The string a QR code carries: the token id and its HMAC-SM3 signature (never a bare database id). */
+export function tokenString(pii: PiiCipher, id: string): string {
+  return `${id}.${pii.sign(id)}`;
+}
+
+/** The phone page's address a QR code encodes. */
+export function registrationUrl(baseUrl: string, token: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}/r/${token}`;
+}
+
+function toToken(pii: PiiCipher, baseUrl: string, t: TokenRow) {
+  const token = tokenString(pii, t.id);
+  return {
+    id: t.id,
+    kind: t.grid ? ('grid' as const) : ('org' as const),
+    grid: t.grid,
+    org: t.org,
+    token,
+    url: registrationUrl(baseUrl, token),
+    expiresAt: t.expiresAt,
+    revokedAt: t.revokedAt,
+    registrations: t.registrations,
+    createdAt: t.createdAt,
+  };
+}
+
+/** 生成报到二维码 a new token for a grid or an org in the actor's scope. */
+export async function createToken(
+  database: Database,
+  pii: PiiCipher,
+  actor: Actor,
+  input: { gridId?: number; orgId?: number; expiresInDays: number },
+  baseUrl: string,
+) {
+  requirePermission(actor, 'person.write');
+  let place: { districtId: number; orgId: number; gridId: number | null };
+  if (input.gridId) {
+    const grid = await loadGridInScope(database, actor, input.gridId);
+    if (!grid.active) throw new AppError('GRID_INACTIVE', { errors: [{ field: 'gridId', message: 'GRID_INACTIVE' }] });
+    place = { districtId: grid.districtId, orgId: grid.orgId, gridId: grid.id };
+  } else {
+    const org = await loadOrgInScope(database, actor, input.orgId!);
+    if (!org.active) throw new AppError('ORG_INACTIVE', { errors: [{ field: 'orgId', message: 'ORG_INACTIVE' }] });
+    place = { districtId: org.districtId, orgId: org.id, gridId: null };
+  }
+  const id = crypto.randomBytes(16).toString('base64url');
+  await database.db.transaction(async (tx) => {
+    await insertToken(tx, { id, ...place, days: input.expiresInDays, createdBy: actor.accountId });
+    await recordAudit(tx, actor, {
+      action: 'registration_token.create',
+      entity: 'registration_token',
+      entityId: id,
+      districtId: place.districtId,
+      after: { gridId: place.gridId, orgId: place.orgId, expiresInDays: input.expiresInDays },
+    });
+  });
+  return toToken(pii, baseUrl, (await findToken(database.db, id))!);
+}
+
+export async function searchTokens(
+  database: Database,
+  pii: PiiCipher,
+  actor: Actor,
+  query: { districtId?: number; gridId?: number; orgId?: number },
+  baseUrl: string,
+) {
+  requirePermission(actor, 'person.write');
+  const districtId = resolveDistrict(actor, query.districtId);
+  const rows = await listTokens(database.db, actor, districtId, query);
+  return { items: rows.map((t) => toToken(pii, baseUrl, t)) };
+}
+
+async function loadTokenInScope(database: Database, actor: Actor, id: string) {
+  requirePermission(actor, 'person.write');
+  const row = await findTokenInScope(database.db, actor, id);
+  if (row) return row;
+  const existing = await findToken(database.db, id);
+  if (existing) {
+    await recordAudit(database.db, actor, {
+      action: 'scope.denied',
+      entity: 'registration_token',
+      entityId: id,
+      districtId: existing.districtId,
+    });
+  }
+  throw new AppError('REGISTRATION_TOKEN_NOT_FOUND');
+}
+
+/** 停用二维码 revokes a token: scanning it then says so. */
+export async function revokeRegistrationToken(
+  database: Database,
+  pii: PiiCipher,
+  actor: Actor,
+  id: string,
+  baseUrl: string,
+) {
+  const row = await loadTokenInScope(database, actor, id);
+  await database.db.transaction(async (tx) => {
+    await revokeToken(tx, id, actor.accountId);
+    await recordAudit(tx, actor, {
+      action: 'registration_token.revoke',
+      entity: 'registration_token',
+      entityId: id,
+      districtId: row.districtId,
+    });
+  });
+  return toToken(pii, baseUrl, (await findToken(database.db, id))!);
+}
+
+/** The QR image of a token, as PNG or SVG, encoding the phone page's URL. */
+export async function tokenImage(
+  database: Database,
+  pii: PiiCipher,
+  actor: Actor,
+  id: string,
+  format: 'png' | 'svg',
+  baseUrl: string,
+): Promise<{ body: Buffer | string; type: string }> {
+  const row = await loadTokenInScope(database, actor, id);
+  const url = registrationUrl(baseUrl, tokenString(pii, row.id));
+  const options = { errorCorrectionLevel: 'M' as const, margin: 2 };
+  if (format === 'svg') return { body: await QRCode.toString(url, { ...options, type: 'svg' }), type: 'image/svg+xml' };
+  return { body: await QRCode.toBuffer(url, { ...options, type: 'png', width: 600 }), type: 'image/png' };
+}
+
+/**
+ * Checks a scanned token: the signature first (forged tokens cost no database query), then that it
+ * exists, is not revoked, has not expired, and its grid and org are still active.
+ */
+async function resolvePublicToken(database: Database, pii: PiiCipher, token: string): Promise<TokenRow> {
+  const [id, signature, extra] = token.split('.');
+  if (!id || !signature || extra !== undefined || !pii.verify(id, signature)) throw new AppError('QR_TOKEN_INVALID');
+  const row = await findToken(database.db, id);
+  if (!row) throw new AppError('QR_TOKEN_INVALID');
+  if (row.revokedAt) throw new AppError('QR_TOKEN_REVOKED');
+  if (row.expired) throw new AppError('QR_TOKEN_EXPIRED');
+  if (!row.orgActive || row.gridActive === false) throw new AppError('QR_TOKEN_REVOKED');
+  return row;
+}
+
+/** What the phone page shows: names of the grid and org, the privacy notice. No personal data. */
+export async function getPublicInfo(database: Database, pii: PiiCipher, token: string, lang: Lang) {
+  const row = await resolvePublicToken(database, pii, token);
+  return {
+    kind: row.grid ? ('grid' as const) : ('org' as const),
+    gridName: row.grid?.name ?? null,
+    orgName: row.org.name,
+    districtName: row.districtName,
+    consentVersion: CONSENT_VERSION,
+    privacyNotice: PRIVACY_NOTICE[lang],
+    expiresAt: row.expiresAt,
+  };
+}
+
+/**
+ * 扫码报到 a youth registers himself. Lands as pending or registered (district setting); a scan that
+ * matches a known person (re-registration or conflict) goes to the review list. A replayed form is refused.
+ */
+export async function registerViaQr(
+  database: Database,
+  pii: PiiCipher,
+  token: string,
+  input: QrRegister,
+  ip: string,
+): Promise<{ status: 'registered' | 'pending' | 'review' }> {
+  const row = await resolvePublicToken(database, pii, token);
+  if (input.consentVersion !== CONSENT_VERSION) throw new AppError('CONSENT_VERSION_OUTDATED');
+  const facts = resolvePersonFacts(input);
+  if (facts.errors.length)
+    throw new AppError(facts.errors[0].code, {
+      errors: facts.errors.map((e) => ({ field: e.field, message: e.code })),
+    });
+  const settings = await getRegistrationSettings(database.db, row.districtId);
+  const now = new Date().toISOString();
+  const outcome = await registerPerson(
+    database,
+    pii,
+    {
+      districtId: row.districtId,
+      orgId: row.org.id,
+      actor: { accountId: null as any, username: null as any, districtId: row.districtId, ip } as Actor,
+      // Nobody proves on a public page that a phone or ID number is theirs (no SMS check yet), so a
+      // scan that matches a known person never overwrites the record: it goes to review for a cadre.
+      mayUpdate: () => false,
+    },
+    {
+      name: input.name,
+      gender: facts.gender,
+      birthDate: facts.birthDate,
+      phone: input.phone,
+      idNumber: input.idNumber ?? null,
+      politicalStatus: input.politicalStatus,
+      category: input.category,
+      homeGridId: row.grid?.id ?? null,
+      branchOrgId: row.grid ? undefined : row.org.id,
+      consent: { version: input.consentVersion, at: now, channel: 'qr' },
+      guardianConsent: input.guardianConsent ? { ...input.guardianConsent, at: input.guardianConsent.at ?? now } : null,
+      source: 'qr',
+      status: settings.autoRegister ? 'registered' : 'pending',
+      registrationTokenId: row.id,
+    },
+    async (tx) => {
+      if (!(await claimSubmission(tx, row.id, input.submissionId))) throw new AppError('REGISTRATION_REPLAYED');
+    },
+    (tx, o) => setSubmissionOutcome(tx, row.id, input.submissionId, o.personId, o.reviewId),
+  );
+  if (outcome.outcome === 'review') return { status: 'review' };
+  return { status: outcome.status === 'registered' ? 'registered' : 'pending' };
+}
+
+export async function getSettings(database: Database, actor: Actor, requestedDistrict?: number) {
+  requirePermission(actor, 'person.read');
+  const districtId = resolveDistrict(actor, requestedDistrict);
+  return getRegistrationSettings(database.db, districtId);
+}
+
+/** 扫码即登记 district setting: district and platform admins only. */
+export async function updateSettings(
+  database: Database,
+  actor: Actor,
+  input: { autoRegister: boolean },
+  requestedDistrict?: number,
+) {
+  requirePermission(actor, 'person.write');
+  if (actor.role !== 'district_admin' && actor.role !== 'platform_admin') throw new AppError('FORBIDDEN');
+  const districtId = resolveDistrict(actor, requestedDistrict);
+  const before = await getRegistrationSettings(database.db, districtId);
+  await database.db.transaction(async (tx) => {
+    await saveRegistrationSettings(tx, districtId, input);
+    await recordAudit(tx, actor, {
+      action: 'registration.settings',
+      entity: 'registration_settings',
+      entityId: districtId,
+      districtId,
+      before,
+      after: input,
+    });
+  });
+  return input;
+}

@@ -1,0 +1,80 @@
+import crypto from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { pickLang } from '../../domain/messages.ts';
+import type { Config } from '../config.ts';
+import type { Database } from '../db/client.ts';
+import type { Actor } from '../lib/actor.ts';
+import { AppError } from '../lib/errors.ts';
+import { resolveSession, type SessionContext } from '../modules/auth/auth.service.ts';
+
+export const SESSION_COOKIE = 'jw_session';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    database: Database;
+    config: Config;
+  }
+  interface FastifyRequest {
+    /** The session of the request, resolved once per request (null when public or anonymous). */
+    sessionContext: SessionContext | null;
+    /** The acting account; throws UNAUTHENTICATED on a public request. */
+    actor(): Actor;
+  }
+  interface FastifyContextConfig {
+    /** Routes open without a session (login, health, public pages). */
+    public?: boolean;
+    /** Routes usable while the account must still change its password. */
+    allowPasswordChangePending?: boolean;
+  }
+}
+
+const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Session authentication for every /api route that is not marked public, the first-login
+ * password change gate, and CSRF protection of cookie-authenticated writes (synchronizer token
+ * kept in the session row, echoed by the client in x-csrf-token).
+ */
+export default fp(async (app: FastifyInstance) => {
+  app.decorateRequest('sessionContext', null);
+  app.decorateRequest('actor', function (this: FastifyRequest) {
+    if (!this.sessionContext) throw new AppError('UNAUTHENTICATED');
+    return this.sessionContext.actor;
+  });
+
+  app.addHook('preValidation', async (req: FastifyRequest, reply: FastifyReply) => {
+    // Pages, the API docs and unmatched paths (answered 404 by the not-found handler) need no session.
+    if (!req.url.startsWith('/api/') || req.url.startsWith('/api/docs') || !req.routeOptions.url) return;
+    const routeConfig = req.routeOptions.config ?? {};
+    const token = req.cookies[SESSION_COOKIE];
+    const info = { ip: req.ip, lang: pickLang(req.headers['accept-language']) };
+    if (routeConfig.public) {
+      if (token)
+        req.sessionContext = await resolveSession(app.database, token, app.config.idleTimeoutMinutes, info).catch(
+          () => null,
+        );
+      return;
+    }
+    if (!token) throw new AppError('UNAUTHENTICATED');
+    try {
+      req.sessionContext = await resolveSession(app.database, token, app.config.idleTimeoutMinutes, info);
+    } catch (err) {
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      throw err;
+    }
+    if (UNSAFE_METHODS.has(req.method) && !sameToken(req.headers['x-csrf-token'], req.sessionContext.csrfToken)) {
+      throw new AppError('CSRF');
+    }
+    if (req.sessionContext.actor.mustChangePassword && !routeConfig.allowPasswordChangePending) {
+      throw new AppError('PASSWORD_CHANGE_REQUIRED');
+    }
+  });
+});
+
+function sameToken(given: string | string[] | undefined, expected: string): boolean {
+  if (typeof given !== 'string') return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && crypto.timingSafeEqual(a, b);
+}

@@ -1,0 +1,311 @@
+/**
+ * THE authorization matrix of the API: every route Fastify registers under /api, for every role
+ * and every scope, the status class the route must answer. `authz.test.ts` turns each cell into a
+ * test against the real app and a real database, and fails when a registered /api route is missing
+ * here: a new route is denied by default until someone decides, in this table, who may call it.
+ *
+ * Reading a row
+ * -------------
+ * Each role has five cells, in the order of {@link SCOPES}:
+ *
+ *     own  child  sibling  parent  otherDistrict
+ *
+ * Scopes are named from the position of a town-level cadre: org-bound roles (org admin, grid
+ * leader, team leader, youth) sit in town T1 of district A; the district admin sits at A's root;
+ * the platform admin has no org. The targets are the same orgs for every role:
+ *
+ *     own = T1   child = village V1 (under T1)   sibling = town T2   parent = A's root
+ *     otherDistrict = town TB of district B
+ *
+ * So for a district admin "parent" is his own root, and everything but otherDistrict is his.
+ * A cell is `2xx`, `401` (no session), `403` (the role lacks the permission) or `404` (the
+ * target exists but lies outside the caller's scope, answered exactly like a missing one).
+ *
+ * What "the target" is depends on the route (see each `request`): the scope org itself (org reads
+ * and edits), a fresh leaf sub-org of it (deactivation: an org with children or accounts cannot be
+ * deactivated), an alliance under it, an account bound to it, or its district (lists).
+ */
+import type { Role } from '../../domain/account.ts';
+
+export const SCOPES = ['own', 'child', 'sibling', 'parent', 'otherDistrict'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export const MATRIX_ROLES = [
+  'platform_admin',
+  'district_admin',
+  'org_admin',
+  'grid_leader',
+  'team_leader',
+  'youth',
+  'anonymous',
+] as const satisfies readonly (Role | 'anonymous')[];
+export type MatrixRole = (typeof MATRIX_ROLES)[number];
+
+export type Expect = '2xx' | '401' | '403' | '404';
+
+/** What the test gives a request builder for one scope. */
+export type Target = {
+  /** The scope org (see the header). */
+  orgId: number;
+  districtId: number;
+  /** An account of role youth bound to the scope org. */
+  accountId: number;
+  /** An alliance (团建联盟) directly under the scope org. */
+  allianceId: number;
+  /** Creates a fresh leaf org (kind branch) under the scope org and returns its id. */
+  freshLeafOrg(): Promise<number>;
+  /** A string unique in the test run, for names and codes. */
+  unique: string;
+  /** Six digits unique in the test run (district codes). */
+  uniqueDigits: string;
+};
+
+export type MatrixRequest = { url: string; payload?: unknown };
+
+export type RouteRule = {
+  /** Builds the request for one scope; it must be one an authorized caller gets a 2xx for. */
+  request(t: Target): MatrixRequest | Promise<MatrixRequest>;
+  /** The call changes the caller's own account (password): each test logs in a fresh account. */
+  freshActor?: boolean;
+  /** Five cells per role, in SCOPES order, separated by spaces. */
+  expect: Record<MatrixRole, string>;
+};
+
+const ALL = (e: Expect) => `${e} ${e} ${e} ${e} ${e}`;
+/** Anyone logged in, whatever the scope. */
+const ANY_SESSION: Record<MatrixRole, string> = {
+  platform_admin: ALL('2xx'),
+  district_admin: ALL('2xx'),
+  org_admin: ALL('2xx'),
+  grid_leader: ALL('2xx'),
+  team_leader: ALL('2xx'),
+  youth: ALL('2xx'),
+  anonymous: ALL('401'),
+};
+/** The caller's own district only. */
+const DISTRICT = '2xx 2xx 2xx 2xx 404';
+/** The caller's own org and its subtree only. */
+const SUBTREE = '2xx 2xx 404 404 404';
+
+/**
+ * Routes open without a session (config.public, or pages outside the API's session check). They
+ * are asserted reachable anonymously; listing a route here is a decision, review it like one.
+ */
+export const PUBLIC_ROUTES: readonly string[] = [
+  'GET /api/health',
+  'POST /api/auth/login',
+  'POST /api/auth/logout',
+  'GET /api/openapi.json',
+  // @fastify/swagger-ui: the docs page and its assets.
+  'GET /api/docs',
+  'GET /api/docs/json',
+  'GET /api/docs/yaml',
+  'GET /api/docs/static/index.html',
+  'GET /api/docs/static/swagger-initializer.js',
+  'GET /api/docs/static/*',
+];
+
+/** Key: `METHOD url` exactly as Fastify registers it (`:id` params, no prefix added). */
+export const AUTHZ_MATRIX: Record<string, RouteRule> = {
+  // ── auth ──────────────────────────────────────────────────────────────────────────────────
+  'GET /api/me': { request: () => ({ url: '/api/me' }), expect: ANY_SESSION },
+  'POST /api/auth/password': {
+    freshActor: true,
+    request: () => ({
+      url: '/api/auth/password',
+      payload: { currentPassword: 'Passw0rd2026', newPassword: 'Changed2026x' },
+    }),
+    expect: ANY_SESSION,
+  },
+
+  // ── districts ─────────────────────────────────────────────────────────────────────────────
+  'GET /api/districts': { request: () => ({ url: '/api/districts' }), expect: ANY_SESSION },
+  'POST /api/districts': {
+    request: (t) => ({ url: '/api/districts', payload: { code: t.uniqueDigits, name: `区${t.unique}` } }),
+    expect: {
+      platform_admin: ALL('2xx'),
+      district_admin: ALL('403'),
+      org_admin: ALL('403'),
+      grid_leader: ALL('403'),
+      team_leader: ALL('403'),
+      youth: ALL('403'),
+      anonymous: ALL('401'),
+    },
+  },
+
+  // ── orgs ──────────────────────────────────────────────────────────────────────────────────
+  'GET /api/orgs/tree': {
+    request: (t) => ({ url: `/api/orgs/tree?districtId=${t.districtId}` }),
+    expect: {
+      platform_admin: ALL('2xx'),
+      district_admin: DISTRICT,
+      org_admin: DISTRICT,
+      grid_leader: DISTRICT,
+      team_leader: DISTRICT,
+      youth: ALL('403'),
+      anonymous: ALL('401'),
+    },
+  },
+  'GET /api/orgs': {
+    request: (t) => ({ url: `/api/orgs?districtId=${t.districtId}` }),
+    expect: {
+      platform_admin: ALL('2xx'),
+      district_admin: DISTRICT,
+      org_admin: DISTRICT,
+      grid_leader: DISTRICT,
+      team_leader: DISTRICT,
+      youth: ALL('403'),
+      anonymous: ALL('401'),
+    },
+  },
+  'POST /api/orgs': {
+    request: (t) => ({ url: '/api/orgs', payload: { parentId: t.orgId, kind: 'branch', name: `支部${t.unique}` } }),
+    expect: {
+      platform_admin: ALL('2xx'),
+      district_admin: DISTRICT,
+      org_admin: SUBTREE,
+      grid_leader: ALL('403'),
+      team_leader: ALL('403'),
+      youth: ALL('403'),
+      anonymous: ALL('401'),
+    },
+  },
+  'GET /api/orgs/:id': {
+    request: (t) => ({ url: `/api/orgs/${t.orgId}` }),
+    expect: {
+      platform_admin: ALL('2xx'),
+      district_admin: DISTRICT,
+      org_admin: SUBTREE,
+      grid_leader: SUBTREE,
+      team_leader: SUBTREE,
+      youth: ALL('403'),
+      anonymous: ALL('401'),
+    },
+  },
+  'PATCH /api/orgs/:id': {
+    request: (t) => ({ url: `/api/orgs/${t.orgId}`, payload: { description: `authz ${t.unique}` } }),
+    expect: {
+      platform_admin: ALL('2xx'),
+      district_admin: DISTRICT,
+      org_admin: SUBTREE,
+      grid_leader: ALL('403'),
+      team_leader: ALL('403'),
+      youth: ALL('403'),
+      anonymous: ALL('401'),
+    },
+  },
+  'DELETE /api/orgs/:id': {
+    // Target: a fresh leaf under the scope org. A leaf under T1's parent (the root) is T1's sibling.
+    request: async (t) => ({ url: `/api/orgs/${await t.freshLeafOrg()}` }),
+    expect: {
+      platform_admin: ALL('2xx'),
+      district_admin: DISTRICT,
+      org_admin: SUBTREE,
+      grid_leader: ALL('403'),
+      team_leader: ALL('403'),
+      youth: ALL('403'),
+      anonymous: ALL('401'),
+    },
+  },
+  'GET /api/orgs/:id/members': {
+    request: (t) => ({ url: `/api/orgs/${t.allianceId}/members` }),
+    expect: {
+      platform_admin: ALL('2xx'),
+      district_admin: DISTRICT,
+      org_admin: SUBTREE,
+      grid_leader: SUBTREE,
+      team_leader: SUBTREE,
+      youth: ALL('403'),
+      anonymous: ALL('401'),
+    },
+  },
+  'PUT /api/orgs/:id/members': {
+    request: (t) => ({ url: `/api/orgs/${t.allianceId}/members`, payload: { orgIds: [] } }),
+    expect: {
+      platform_admin: ALL('2xx'),
+      district_admin: DISTRICT,
+      org_admin: SUBTREE,
+      grid_leader: ALL('403'),
+      team_leader: ALL('403'),
+      youth: ALL('403'),
+      anonymous: ALL('401'),
+    },
+  },
+
+  // ── accounts ──────────────────────────────────────────────────────────────────────────────
+  'GET /api/accounts': {
+    request: (t) => ({ url: `/api/accounts?districtId=${t.districtId}` }),
+    expect: {
+      platform_admin: ALL('2xx'),
+      district_admin: DISTRICT,
+      org_admin: DISTRICT,
+      grid_leader: ALL('403'),
+      team_leader: ALL('403'),
+      youth: ALL('403'),
+      anonymous: ALL('401'),
+    },
+  },
+  'POST /api/accounts': {
+    request: (t) => ({
+      url: '/api/accounts',
+      payload: {
+        username: `u${t.unique}`,
+        displayName: '测试',
+        role: 'youth',
+        orgId: t.orgId,
+        password: 'Start2026x',
+      },
+    }),
+    expect: {
+      platform_admin: ALL('2xx'),
+      district_admin: DISTRICT,
+      org_admin: SUBTREE,
+      grid_leader: ALL('403'),
+      team_leader: ALL('403'),
+      youth: ALL('403'),
+      anonymous: ALL('401'),
+    },
+  },
+  'PATCH /api/accounts/:id': {
+    request: (t) => ({ url: `/api/accounts/${t.accountId}`, payload: { displayName: `改名${t.unique}` } }),
+    expect: {
+      platform_admin: ALL('2xx'),
+      district_admin: DISTRICT,
+      org_admin: SUBTREE,
+      grid_leader: ALL('403'),
+      team_leader: ALL('403'),
+      youth: ALL('403'),
+      anonymous: ALL('401'),
+    },
+  },
+
+  // ── audit ─────────────────────────────────────────────────────────────────────────────────
+  'GET /api/audit': {
+    request: (t) => ({ url: `/api/audit?districtId=${t.districtId}` }),
+    expect: {
+      platform_admin: ALL('2xx'),
+      district_admin: DISTRICT,
+      org_admin: ALL('403'),
+      grid_leader: ALL('403'),
+      team_leader: ALL('403'),
+      youth: ALL('403'),
+      anonymous: ALL('401'),
+    },
+  },
+};
+
+/** The five expectations of a role on a route, by scope. Throws on a malformed row. */
+export function cellsOf(route: string, role: MatrixRole): Record<Scope, Expect> {
+  const raw = AUTHZ_MATRIX[route]?.expect[role];
+  const cells = raw?.trim().split(/\s+/) ?? [];
+  const valid: readonly string[] = ['2xx', '401', '403', '404'];
+  if (cells.length !== SCOPES.length || cells.some((c) => !valid.includes(c))) {
+    throw new Error(`authz-matrix.ts: "${route}" × ${role} must be five of 2xx/401/403/404, got "${raw}"`);
+  }
+  return Object.fromEntries(SCOPES.map((s, i) => [s, cells[i]])) as Record<Scope, Expect>;
+}
+
+/** Whether a status code is what a cell expects. */
+export function matches(expected: Expect, status: number): boolean {
+  return expected === '2xx' ? status >= 200 && status < 300 : String(status) === expected;
+}

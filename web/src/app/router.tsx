@@ -1,0 +1,101 @@
+import { createBrowserRouter, RouterProvider } from 'react-router-dom';
+import { PageSpinner } from '../components/PageSpinner.tsx';
+import { ChangePasswordPage } from '../features/auth/ChangePasswordPage.tsx';
+import { LoginPage } from '../features/auth/LoginPage.tsx';
+import { ComingSoonPage } from '../features/placeholders/ComingSoonPage.tsx';
+import { NotFoundPage, RequirePermission } from '../features/placeholders/NotFoundPage.tsx';
+import { AuthGate } from './AuthGate.tsx';
+import { MODULES } from './modules.tsx';
+
+const comingSoon = MODULES.filter((m) => !m.ready).map((m) => ({
+  path: m.path.slice(1),
+  element: <ComingSoonPage module={m} />,
+}));
+
+const router = createBrowserRouter([
+  { path: '/login', element: <LoginPage /> },
+  {
+    path: '/',
+    element: <AuthGate />,
+    HydrateFallback: PageSpinner,
+    children: [
+      {
+        index: true,
+        lazy: () => import('../features/dashboard/DashboardPage.tsx').then((m) => ({ Component: m.DashboardPage })),
+      },
+      {
+        path: 'orgs',
+        element: <RequirePermission permission="org.read" />,
+        children: [
+          { index: true, lazy: () => import('../features/orgs/OrgsPage.tsx').then((m) => ({ Component: m.OrgsPage })) },
+        ],
+      },
+      {
+        path: 'grids',
+        element: <RequirePermission permission="org.read" />,
+        children: [
+          {
+            index: true,
+            lazy: () => import('../features/grids/GridsPage.tsx').then((m) => ({ Component: m.GridsPage })),
+          },
+          {
+            path: 'print',
+            lazy: () => import('../features/grids/GridPrintPage.tsx').then((m) => ({ Component: m.GridPrintPage })),
+          },
+        ],
+      },
+      {
+        path: 'accounts',
+        element: <RequirePermission permission="account.read" />,
+        children: [
+          {
+            index: true,
+            lazy: () => import('../features/accounts/AccountsPage.tsx').then((m) => ({ Component: m.AccountsPage })),
+          },
+        ],
+      },
+      {
+        path: 'assessments',
+        children: [
+          {
+            index: true,
+            lazy: () =>
+              import('../features/assessments/AssessmentsPage.tsx').then((m) => ({ Component: m.AssessmentsPage })),
+          },
+          {
+            path: ':id/score',
+            lazy: () => import('../features/assessments/ScoringPage.tsx').then((m) => ({ Component: m.ScoringPage })),
+          },
+          {
+            path: ':id/results',
+            element: <RequirePermission permission="assessment.read" />,
+            children: [
+              {
+                index: true,
+                lazy: () =>
+                  import('../features/assessments/ResultsPage.tsx').then((m) => ({ Component: m.ResultsPage })),
+              },
+            ],
+          },
+        ],
+      },
+      {
+        path: 'audit',
+        element: <RequirePermission permission="audit.read" />,
+        children: [
+          {
+            index: true,
+            lazy: () => import('../features/audit/AuditPage.tsx').then((m) => ({ Component: m.AuditPage })),
+          },
+        ],
+      },
+      { path: 'password', element: <ChangePasswordPage /> },
+      ...comingSoon,
+      { path: '*', element: <NotFoundPage /> },
+    ],
+  },
+]);
+
+export function AppRouter() {
+  return <RouterProvider router={router} />;
+}
