@@ -69,6 +69,12 @@ function node(page: Page, name: string) {
     .first();
 }
 
+/** Selects an org in the tree and waits until the detail pane shows it (the pane remounts per org). */
+async function selectOrg(page: Page, name: string) {
+  await node(page, name).click();
+  await expect.poll(() => page.getByTestId('org-detail-name').textContent()).toContain(name);
+}
+
 /** Opens the antd Select of a form field (its inner input is not clickable itself). */
 async function openSelect(page: Page, field: string) {
   await page.locator(`.ant-modal-wrap:visible .ant-select:has(#${field})`).click();
@@ -97,7 +103,7 @@ describe('web console', () => {
     await shot(page, '01-org-tree');
 
     // Create a town under the district committee, and a village under it.
-    await node(page, '共青团柯桥区委员会').click();
+    await selectOrg(page, '共青团柯桥区委员会');
     await page.getByTestId('org-create-child').click();
     await page.locator('.ant-modal-wrap:visible #name').fill('经纬测试镇团委');
     await openSelect(page, 'kind');
@@ -106,7 +112,7 @@ describe('web console', () => {
     await confirmModal(page);
     await node(page, '经纬测试镇团委').waitFor();
 
-    await node(page, '经纬测试镇团委').click();
+    await selectOrg(page, '经纬测试镇团委');
     await page.getByTestId('org-create-child').click();
     await page.locator('.ant-modal-wrap:visible #name').fill('经纬新村团总支');
     await openSelect(page, 'kind');
@@ -116,7 +122,7 @@ describe('web console', () => {
     await shot(page, '03-created');
 
     // Move the village under 柯桥街道.
-    await node(page, '经纬新村团总支').click();
+    await selectOrg(page, '经纬新村团总支');
     await page.getByTestId('org-move').click();
     await openSelect(page, 'parentId');
     await page.keyboard.type('柯桥街道');

@@ -25,67 +25,19 @@
  * and edits), a fresh leaf sub-org of it (deactivation: an org with children or accounts cannot be
  * deactivated), an alliance under it, an account bound to it, or its district (lists).
  */
-import type { Role } from '../../domain/account.ts';
+import {
+  ALL,
+  ANY_SESSION,
+  DISTRICT,
+  type Expect,
+  type MatrixRole,
+  type RouteRule,
+  SCOPES,
+  type Scope,
+  SUBTREE,
+} from './matrix/common.ts';
 
-export const SCOPES = ['own', 'child', 'sibling', 'parent', 'otherDistrict'] as const;
-export type Scope = (typeof SCOPES)[number];
-
-export const MATRIX_ROLES = [
-  'platform_admin',
-  'district_admin',
-  'org_admin',
-  'grid_leader',
-  'team_leader',
-  'youth',
-  'anonymous',
-] as const satisfies readonly (Role | 'anonymous')[];
-export type MatrixRole = (typeof MATRIX_ROLES)[number];
-
-export type Expect = '2xx' | '401' | '403' | '404';
-
-/** What the test gives a request builder for one scope. */
-export type Target = {
-  /** The scope org (see the header). */
-  orgId: number;
-  districtId: number;
-  /** An account of role youth bound to the scope org. */
-  accountId: number;
-  /** An alliance (团建联盟) directly under the scope org. */
-  allianceId: number;
-  /** Creates a fresh leaf org (kind branch) under the scope org and returns its id. */
-  freshLeafOrg(): Promise<number>;
-  /** A string unique in the test run, for names and codes. */
-  unique: string;
-  /** Six digits unique in the test run (district codes). */
-  uniqueDigits: string;
-};
-
-export type MatrixRequest = { url: string; payload?: unknown };
-
-export type RouteRule = {
-  /** Builds the request for one scope; it must be one an authorized caller gets a 2xx for. */
-  request(t: Target): MatrixRequest | Promise<MatrixRequest>;
-  /** The call changes the caller's own account (password): each test logs in a fresh account. */
-  freshActor?: boolean;
-  /** Five cells per role, in SCOPES order, separated by spaces. */
-  expect: Record<MatrixRole, string>;
-};
-
-const ALL = (e: Expect) => `${e} ${e} ${e} ${e} ${e}`;
-/** Anyone logged in, whatever the scope. */
-const ANY_SESSION: Record<MatrixRole, string> = {
-  platform_admin: ALL('2xx'),
-  district_admin: ALL('2xx'),
-  org_admin: ALL('2xx'),
-  grid_leader: ALL('2xx'),
-  team_leader: ALL('2xx'),
-  youth: ALL('2xx'),
-  anonymous: ALL('401'),
-};
-/** The caller's own district only. */
-const DISTRICT = '2xx 2xx 2xx 2xx 404';
-/** The caller's own org and its subtree only. */
-const SUBTREE = '2xx 2xx 404 404 404';
+export * from './matrix/common.ts';
 
 /**
  * Routes open without a session (config.public, or pages outside the API's session check). They

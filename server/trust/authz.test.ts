@@ -40,7 +40,10 @@ const MATRIX_FILE = 'server/trust/authz-matrix.ts';
 let ctx: TestContext;
 let world: Awaited<ReturnType<typeof buildWorld>>;
 const clients = new Map<MatrixRole, Client>();
-const targets = {} as Record<Scope, Omit<Target, 'unique' | 'uniqueDigits' | 'freshLeafOrg'> & { org: OrgRow }>;
+const targets = {} as Record<
+  Scope,
+  Omit<Target, 'unique' | 'uniqueDigits' | 'freshLeafOrg' | 'database'> & { org: OrgRow }
+>;
 let seq = 0;
 
 /** Where each role's account sits: see the header of authz-matrix.ts. */
@@ -91,6 +94,7 @@ function targetFor(scope: Scope): Target {
     ...t,
     unique: `mx${seq}`,
     uniqueDigits: `7${String(seq).padStart(5, '0')}`,
+    database: ctx.database,
     freshLeafOrg: async () => (await addOrg(ctx.database, t.org, 'branch', `叶${seq}`)).id,
   };
 }
