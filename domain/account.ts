@@ -38,7 +38,19 @@ export type Permission =
   /** 查看个人敏感信息 see unmasked ID and mobile numbers (every view audited) */
   | 'person.pii'
   /** 重点青少年 the restricted key-youth archive (every read audited) */
-  | 'person.key_youth';
+  | 'person.key_youth'
+  /** 阵地 see venues and their booking calendars */
+  | 'venue.read'
+  /** create and edit venues of the own subtree, approve or reject their bookings */
+  | 'venue.manage'
+  /** book venues for orgs of the own subtree */
+  | 'venue.book'
+  /** 塔群直达 receive notices, acknowledge, follow the live stream */
+  | 'notice.read'
+  /** send notices down the subtree, read their reach reports */
+  | 'notice.send'
+  /** keep the tower registry (groups, admins, instructors) and the deadlines */
+  | 'notice.manage';
 
 const PERMISSIONS: Record<Role, readonly Permission[]> = {
   platform_admin: [
@@ -53,6 +65,12 @@ const PERMISSIONS: Record<Role, readonly Permission[]> = {
     'assessment.manage',
     'person.read',
     'person.write',
+    'venue.read',
+    'venue.manage',
+    'venue.book',
+    'notice.read',
+    'notice.send',
+    'notice.manage',
   ],
   district_admin: [
     'org.read',
@@ -67,6 +85,12 @@ const PERMISSIONS: Record<Role, readonly Permission[]> = {
     'person.write',
     'person.pii',
     'person.key_youth',
+    'venue.read',
+    'venue.manage',
+    'venue.book',
+    'notice.read',
+    'notice.send',
+    'notice.manage',
   ],
   org_admin: [
     'org.read',
@@ -77,9 +101,15 @@ const PERMISSIONS: Record<Role, readonly Permission[]> = {
     'assessment.read',
     'person.read',
     'person.write',
+    'venue.read',
+    'venue.manage',
+    'venue.book',
+    'notice.read',
+    'notice.send',
+    'notice.manage',
   ],
-  grid_leader: ['org.read', 'district.read', 'person.read', 'person.write'],
-  team_leader: ['org.read', 'district.read'],
+  grid_leader: ['org.read', 'district.read', 'person.read', 'person.write', 'venue.read', 'venue.book', 'notice.read'],
+  team_leader: ['org.read', 'district.read', 'venue.read', 'venue.book', 'notice.read'],
   youth: ['district.read'],
 };
 

@@ -171,6 +171,11 @@ export const RoundSchema = z.object({
   createdAt: z.string(),
 });
 export const RoundListSchema = z.object({ items: z.array(RoundSchema) });
+/**
+ * One round with the indicator set it is scored against: its assessors need the items to score
+ * even without `assessment.read` (which the set list requires). Visible exactly when the round is.
+ */
+export const RoundDetailSchema = RoundSchema.extend({ definition: IndicatorSetDefinitionSchema });
 
 export const ScoreEntrySchema = z
   .object({

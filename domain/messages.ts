@@ -237,6 +237,103 @@ export const ERROR_MESSAGES = {
     'zh-CN': '隐私告知已更新，请刷新页面阅读后重新提交',
     en: 'The privacy notice has changed; reload the page, read it and submit again',
   },
+  VENUE_NOT_FOUND: { status: 404, 'zh-CN': '阵地不存在或不在您的管辖范围内', en: 'Venue not found' },
+  VENUE_INACTIVE: {
+    status: 422,
+    'zh-CN': '该阵地已停用，不能预订',
+    en: 'The venue is deactivated and cannot be booked',
+  },
+  BOOKING_NOT_FOUND: { status: 404, 'zh-CN': '预订不存在或不在您的管辖范围内', en: 'Booking not found' },
+  BOOKING_CONFLICT: {
+    status: 409,
+    'zh-CN': '该时段已被预订（或正在等待审批），请选择其他时间',
+    en: 'That time slot is already booked (or awaiting approval); choose another time',
+  },
+  BOOKING_OUTSIDE_HOURS: {
+    status: 422,
+    'zh-CN': '所选时段不在阵地的开放时间内',
+    en: 'The chosen time is outside the venue’s opening hours',
+  },
+  BOOKING_TOO_FAR_AHEAD: {
+    status: 422,
+    'zh-CN': '超出该阵地可提前预订的天数',
+    en: 'That is further ahead than the venue can be booked',
+  },
+  BOOKING_IN_PAST: { status: 422, 'zh-CN': '不能预订已经过去的时段', en: 'A time in the past cannot be booked' },
+  BOOKING_TOO_LONG: {
+    status: 422,
+    'zh-CN': '超过该阵地单次预订的最长时长',
+    en: 'Longer than the venue allows for one booking',
+  },
+  BOOKING_NOT_ALLOWED: {
+    status: 403,
+    'zh-CN': '该阵地只接受所属组织及其下级组织的预订',
+    en: 'Only the owning organisation and its sub-organisations may book this venue',
+  },
+  BOOKING_STATE: {
+    status: 409,
+    'zh-CN': '该预订当前的状态不能执行此操作',
+    en: 'The booking’s current status does not allow this',
+  },
+  NOTICE_NOT_FOUND: { status: 404, 'zh-CN': '通知不存在或不在您的管辖范围内', en: 'Notice not found' },
+  NOTICE_TARGET_NOT_FOUND: { status: 404, 'zh-CN': '该回执不存在或不在您的管辖范围内', en: 'Receipt not found' },
+  NOTICE_TARGET_EMPTY: {
+    status: 422,
+    'zh-CN': '发送范围内没有可送达的组织或网格，未发送',
+    en: 'The chosen range reaches no organisation or grid; nothing was sent',
+  },
+  NOTICE_NOT_RESPONSIBLE: {
+    status: 403,
+    'zh-CN': '只有该组织（网格）的负责人或上级管理员可以确认收到',
+    en: 'Only the responsible cadre of this organisation or grid, or an admin above, can acknowledge',
+  },
+  NOTICE_REPLY_INVALID: { status: 422, 'zh-CN': '回执内容不符合要求', en: 'The reply does not fit what was asked' },
+  NOTICE_REPLY_NOT_EXPECTED: { status: 422, 'zh-CN': '该通知不需要回执内容', en: 'This notice asks for no reply' },
+  NOTICE_REPLY_NUMBER: { status: 422, 'zh-CN': '须填写数字', en: 'Must be a number' },
+  NOTICE_REPLY_UNKNOWN_FIELD: { status: 422, 'zh-CN': '回执中没有这一项', en: 'The reply form has no such field' },
+  NOTICE_ATTACHMENT_TOO_LARGE: {
+    status: 413,
+    'zh-CN': '附件过大（每个不超过 2 MB）',
+    en: 'The attachment is too large (2 MB each at most)',
+  },
+  NOTICE_SUPERSEDED: {
+    status: 409,
+    'zh-CN': '该通知已被更正，请在最新的更正上再更正',
+    en: 'This notice has already been corrected; correct the latest version',
+  },
+  ATTACHMENT_NOT_FOUND: { status: 404, 'zh-CN': '附件不存在', en: 'Attachment not found' },
+  TOWER_GROUP_NOT_FOUND: { status: 404, 'zh-CN': '该塔群不存在或不在您的管辖范围内', en: 'Tower group not found' },
+  DUPLICATE_TOWER_GROUP: {
+    status: 409,
+    'zh-CN': '该组织（网格）已登记了同一渠道的群',
+    en: 'This organisation or grid already has a group on that channel',
+  },
+  TOWER_ACCOUNT_NOT_FOUND: {
+    status: 422,
+    'zh-CN': '所选账号不存在、已停用或不在您的管辖范围内',
+    en: 'The chosen account does not exist, is deactivated or is outside your scope',
+  },
+  LEDGER_HEADER: {
+    status: 400,
+    'zh-CN': '台账表头与导入模板不一致',
+    en: 'The ledger header does not match the import template',
+  },
+  LEDGER_EMPTY: { status: 400, 'zh-CN': '台账中没有数据行', en: 'The ledger has no data rows' },
+  LEDGER_TOO_MANY_ROWS: {
+    status: 413,
+    'zh-CN': '单个台账最多 200,000 行，请按镇街拆分后导入',
+    en: 'A ledger may hold at most 200,000 rows; split it by town',
+  },
+  LEDGER_UNREADABLE: {
+    status: 400,
+    'zh-CN': '文件无法读取：请上传 .xlsx 或 .csv 格式的台账（.xls 请先另存为 .xlsx）',
+    en: 'The file cannot be read; upload an .xlsx or .csv ledger (save .xls as .xlsx first)',
+  },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    'zh-CN': '不支持的文件类型，请上传 .xlsx 或 .csv',
+    en: 'Unsupported file type; upload .xlsx or .csv',
+  },
   PAYLOAD_TOO_LARGE: { status: 413, 'zh-CN': '提交的内容过大', en: 'The request is too large' },
   RATE_LIMITED: { status: 429, 'zh-CN': '请求过于频繁，请稍后再试', en: 'Too many requests; try again later' },
   INTERNAL: { status: 500, 'zh-CN': '服务器内部错误，请稍后再试', en: 'Internal server error' },
@@ -291,11 +388,27 @@ const CUSTOM_MESSAGES: Record<string, Record<Lang, string>> = {
   'person.birthDateRequired': { 'zh-CN': '请填写出生日期或身份证号', en: 'Give a birth date or an ID number' },
   'person.placeRequired': { 'zh-CN': '请选择所在网格或团支部', en: 'Choose a home grid or a League branch' },
   'qr.gridOrOrg': { 'zh-CN': '请选择一个网格或一个组织', en: 'Choose either a grid or an organisation' },
+  'venue.clock': { 'zh-CN': '时间格式为 HH:MM（00:00～24:00）', en: 'Use HH:MM (00:00 to 24:00)' },
+  'venue.hoursOrder': { 'zh-CN': '结束时间须晚于开始时间', en: 'The end must be after the start' },
+  'venue.hoursOverlap': { 'zh-CN': '同一天的开放时段不能重叠', en: 'Opening intervals of one day must not overlap' },
+  'venue.phone': { 'zh-CN': '电话只能包含数字、+、- 和括号', en: 'Use digits, +, - and brackets only' },
+  'venue.rangePair': { 'zh-CN': '开始和结束时间须同时填写', en: 'Give both the start and the end' },
+  'venue.rangeOrder': { 'zh-CN': '结束时间须晚于开始时间', en: 'The end must be after the start' },
+  'venue.rangeTooLong': { 'zh-CN': '时间范围过长', en: 'The range is too long' },
+  'venue.rangeRequired': { 'zh-CN': '请填写时间范围', en: 'Give a time range' },
+  'tower.orgOrGrid': { 'zh-CN': '请选择一个组织或一个网格', en: 'Choose either an organisation or a grid' },
+  'attachment.base64': { 'zh-CN': '附件内容须为 base64 编码', en: 'Attachment content must be base64' },
   'username.chars': {
     'zh-CN': '用户名只能包含字母、数字、点、下划线和连字符',
     en: 'Use only letters, digits, dot, underscore and hyphen',
   },
 };
+
+/** The sentence of an error code or a custom issue code, if it has one. */
+export function codeMessage(code: string, lang: Lang): string | undefined {
+  if (code in ERROR_MESSAGES) return ERROR_MESSAGES[code as ErrorCode][lang];
+  return CUSTOM_MESSAGES[code]?.[lang];
+}
 
 /** Turns one validation issue into a sentence in the user's language. */
 export function fieldIssueMessage(issue: FieldIssue, lang: Lang): string {

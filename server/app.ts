@@ -17,6 +17,7 @@ import {
 import { pickLang } from '../domain/messages.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
+import { jobsPlugin } from './jobs/queue.ts';
 import { countAccountsByOrg, countActiveAccountsOfOrg } from './modules/accounts/accounts.repository.ts';
 import { accountRoutes } from './modules/accounts/accounts.routes.ts';
 import { assessmentRoutes } from './modules/assessments/assessments.routes.ts';
@@ -26,11 +27,14 @@ import { districtRoutes } from './modules/districts/districts.routes.ts';
 import { countActiveGridsOfOrg, countGridsByOrg } from './modules/grids/grids.repository.ts';
 import { gridRoutes } from './modules/grids/grids.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
+import { ledgerRoutes } from './modules/ledgers/ledgers.routes.ts';
+import { noticeRoutes } from './modules/notices/notices.routes.ts';
 import { registerOrgDependent, registerRollupSource } from './modules/orgs/org-extensions.ts';
 import { orgRoutes } from './modules/orgs/orgs.routes.ts';
 import { countActivePeopleOfBranch, countMembersByOrg, countPeopleByOrg } from './modules/people/people.repository.ts';
 import { peopleRoutes } from './modules/people/people.routes.ts';
 import { registrationRoutes } from './modules/registrations/registrations.routes.ts';
+import { venueRoutes } from './modules/venues/venues.routes.ts';
 import authPlugin from './plugins/auth.ts';
 import errorsPlugin, { sendProblem } from './plugins/errors.ts';
 
@@ -88,7 +92,8 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
         scriptSrc: ["'self'"],
         // antd writes its CSS-in-JS styles at run time.
         styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'blob:'],
+        // 天地图 tiles (web/src/components/map/BaseLayers.tsx: https://t0…t7.tianditu.gov.cn)
+        imgSrc: ["'self'", 'data:', 'blob:', 'https://*.tianditu.gov.cn'],
         connectSrc: ["'self'"],
         frameAncestors: ["'none'"],
         objectSrc: ["'none'"],
@@ -127,6 +132,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   });
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
   await app.register(authPlugin);
+  await app.register(jobsPlugin);
 
   await app.register(healthRoutes);
   await app.register(authRoutes);
@@ -136,8 +142,12 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   await app.register(auditRoutes);
   await app.register(gridRoutes);
   await app.register(peopleRoutes);
+  await app.register(ledgerRoutes);
   await app.register(registrationRoutes);
   await app.register(assessmentRoutes);
+  await app.register(venueRoutes);
+
+  await app.register(noticeRoutes);
 
   await registerWebConsole(app, config);
   return app;

@@ -19,6 +19,12 @@ export type Config = {
   loginRateLimit: number;
   /** Trust X-Forwarded-* from a reverse proxy (for the client IP in the audit log). */
   trustProxy: boolean;
+  /** How often the durable job queue looks for due jobs (ms); 0 = never (tests drive it by hand). */
+  jobPollMs: number;
+  /** Notice channels: an SMS gateway (HTTP, JSON) and a WeChat Work group robot; unset = development recorder. */
+  smsGatewayUrl: string | null;
+  smsGatewayToken: string | null;
+  wecomWebhookKey: string | null;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -34,5 +40,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webDist: path.resolve(env.JINGWEI_WEB_DIST ?? './web/dist'),
     loginRateLimit: Number(env.JINGWEI_LOGIN_RATE_LIMIT ?? 30),
     trustProxy: env.JINGWEI_TRUST_PROXY === 'true',
+    jobPollMs: Number(env.JINGWEI_JOB_POLL_MS ?? 1000),
+    smsGatewayUrl: env.JINGWEI_SMS_GATEWAY_URL || null,
+    smsGatewayToken: env.JINGWEI_SMS_GATEWAY_TOKEN || null,
+    wecomWebhookKey: env.JINGWEI_WECOM_WEBHOOK_KEY || null,
   };
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { postgis } from '@electric-sql/pglite-postgis';
 import { type SQL, sql } from 'drizzle-orm';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
@@ -55,7 +56,11 @@ export class Database {
       // We hold the data-dir lock, so no other server uses it: the file is stale.
       fs.rmSync(path.join(dataDir, 'postmaster.pid'), { force: true });
     }
-    const client = await PGlite.create({ dataDir, loadDataDir: options.loadDataDir, extensions: { postgis } });
+    const client = await PGlite.create({
+      dataDir,
+      loadDataDir: options.loadDataDir,
+      extensions: { postgis, btree_gist },
+    });
     return new Database(
       'pglite',
       drizzlePglite(client, { schema }) as unknown as Drizzle,

@@ -102,6 +102,7 @@ export default fp(async (app: FastifyInstance) => {
     if (pgError?.code === '22003') return sendProblem(reply, lang, 'NOT_FOUND');
     if (err.statusCode === 413) return sendProblem(reply, lang, 'PAYLOAD_TOO_LARGE');
     if (err.statusCode === 429) return sendProblem(reply, lang, 'RATE_LIMITED');
+    if (err.statusCode === 415) return sendProblem(reply, lang, 'UNSUPPORTED_MEDIA_TYPE');
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
       // Malformed JSON, wrong content type, empty body …: Fastify's own 4xx.
       return sendProblem(reply, lang, 'BAD_REQUEST', { detail: err.message });

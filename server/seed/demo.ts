@@ -10,6 +10,7 @@ import { hashPassword } from '../modules/auth/password.ts';
 import { createDistrictWithRoot } from '../modules/districts/districts.service.ts';
 import { insertOrg, type OrgRow } from '../modules/orgs/orgs.repository.ts';
 import { seedDemoGrids } from './demo-grids.ts';
+import { seedDemoVenues } from './demo-venues.ts';
 
 /** Small deterministic PRNG (mulberry32): the same seed gives the same demo district. */
 export function seededRandom(seed: number) {
@@ -135,6 +136,8 @@ export async function seedDemo(database: Database, password: string, seed = 2013
       passwordHash,
       seed,
     });
+    // Venues (阵地): a dozen across the towns, for the map and booking.
+    await seedDemoVenues(tx, districtId, towns);
     await tx.execute(sql`INSERT INTO system_state (key, value) VALUES ('demo_seeded', ${JSON.stringify({ seed, districtId })}::jsonb)
       ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = now()`);
     return { districtId, orgs: orgCount, accounts };

@@ -23,7 +23,9 @@
  *
  * What "the target" is depends on the route (see each `request`): the scope org itself (org reads
  * and edits), a fresh leaf sub-org of it (deactivation: an org with children or accounts cannot be
- * deactivated), an alliance under it, an account bound to it, or its district (lists).
+ * deactivated), an alliance under it, an account bound to it, or its district (lists). The rows of
+ * the grids, people, registrations and assessments modules live in ./matrix/<module>.ts (each file
+ * says what its targets are: a grid, a person, a registration code, a round in the scope org).
  */
 import {
   ALL,
@@ -36,6 +38,12 @@ import {
   type Scope,
   SUBTREE,
 } from './matrix/common.ts';
+import { assessmentRules } from './matrix/assessments.ts';
+import { gridRules } from './matrix/grids.ts';
+import { noticeRules } from './matrix/notices.ts';
+import { peopleRules } from './matrix/people.ts';
+import { registrationRules } from './matrix/registrations.ts';
+import { venueRules } from './matrix/venues.ts';
 
 export * from './matrix/common.ts';
 
@@ -55,6 +63,11 @@ export const PUBLIC_ROUTES: readonly string[] = [
   'GET /api/docs/static/index.html',
   'GET /api/docs/static/swagger-initializer.js',
   'GET /api/docs/static/*',
+  // 二维报到: the phone page a youth opens by scanning a registration code, and its form.
+  'GET /api/qr/:token',
+  'POST /api/qr/:token/register',
+  // 阵地地图: the public map of a district's venues (no personal data, nothing about bookings).
+  'GET /api/public/districts/:id/venues',
 ];
 
 /** Key: `METHOD url` exactly as Fastify registers it (`:id` params, no prefix added). */
@@ -244,6 +257,14 @@ export const AUTHZ_MATRIX: Record<string, RouteRule> = {
       anonymous: ALL('401'),
     },
   },
+
+  // ── modules with their rows in ./matrix/ ──────────────────────────────────────────────────
+  ...gridRules,
+  ...peopleRules,
+  ...registrationRules,
+  ...assessmentRules,
+  ...venueRules,
+  ...noticeRules,
 };
 
 /** The five expectations of a role on a route, by scope. Throws on a malformed row. */

@@ -5,6 +5,8 @@
 import type { RouteOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Role } from '../../domain/account.ts';
+import { CONSENT_VERSION } from '../../domain/person.ts';
+import { piiCipherFor } from '../lib/crypto.ts';
 import type { OrgRow } from '../modules/orgs/orgs.repository.ts';
 import { addAccount, addOrg, buildWorld, PASSWORD } from '../test/factories.ts';
 import { Client, createTestApp, type TestContext } from '../test/harness.ts';
@@ -42,7 +44,12 @@ let world: Awaited<ReturnType<typeof buildWorld>>;
 const clients = new Map<MatrixRole, Client>();
 const targets = {} as Record<
   Scope,
-  Omit<Target, 'unique' | 'uniqueDigits' | 'freshLeafOrg' | 'database'> & { org: OrgRow }
+  Omit<Target, 'unique' | 'uniqueDigits' | 'freshLeafOrg' | 'database' | 'pii' | 'shared'>
+>;
+/** Fixtures shared by the tests of one scope (Target.shared). */
+const sharedFixtures = Object.fromEntries(SCOPES.map((s) => [s, new Map<string, Promise<unknown>>()])) as Record<
+  Scope,
+  Map<string, Promise<unknown>>
 >;
 let seq = 0;
 
@@ -95,7 +102,18 @@ function targetFor(scope: Scope): Target {
     unique: `mx${seq}`,
     uniqueDigits: `7${String(seq).padStart(5, '0')}`,
     database: ctx.database,
+    pii: piiCipherFor(ctx.app.config.dataDir),
     freshLeafOrg: async () => (await addOrg(ctx.database, t.org, 'branch', `叶${seq}`)).id,
+    shared<T>(key: string, make: () => Promise<T>): Promise<T> {
+      const cache = sharedFixtures[scope];
+      if (!cache.has(key)) {
+        const made = make();
+        // A failed fixture is not cached: the next test makes its own attempt (and reports its error).
+        made.catch(() => cache.delete(key));
+        cache.set(key, made);
+      }
+      return cache.get(key) as Promise<T>;
+    },
   };
 }
 
@@ -134,8 +152,22 @@ describe('authorization matrix covers every route', () => {
   });
 });
 
+/** A registration code of T1, made by the district admin: the QR pages' probes scan it. */
+let qrToken: Promise<string> | null = null;
+function scanToken(): Promise<string> {
+  qrToken ??= clients
+    .get('district_admin')!
+    .request('POST', '/api/registration-tokens', { orgId: targets.own.orgId })
+    .then((res) => {
+      if (res.statusCode !== 201) throw new Error(`token for the QR probes: ${res.statusCode} ${res.body}`);
+      return res.json().token as string;
+    });
+  return qrToken;
+}
+
 describe('public routes answer without a session', () => {
-  const probes: Record<string, { url: string; payload?: unknown }> = {
+  type Probe = { url: string; payload?: unknown };
+  const probes: Record<string, Probe | (() => Promise<Probe>)> = {
     'GET /api/health': { url: '/api/health' },
     'POST /api/auth/login': { url: '/api/auth/login', payload: { username: 'mx_youth', password: PASSWORD } },
     'POST /api/auth/logout': { url: '/api/auth/logout' },
@@ -143,8 +175,21 @@ describe('public routes answer without a session', () => {
     'GET /api/docs': { url: '/api/docs' },
     'GET /api/docs/static/index.html': { url: '/api/docs/static/index.html' },
     'GET /api/docs/json': { url: '/api/docs/json' },
+    'GET /api/qr/:token': async () => ({ url: `/api/qr/${await scanToken()}` }),
+    'POST /api/qr/:token/register': async () => ({
+      url: `/api/qr/${await scanToken()}/register`,
+      payload: {
+        name: '扫码青年',
+        phone: '13900139000',
+        birthDate: '2000-05-04',
+        consent: true,
+        consentVersion: CONSENT_VERSION,
+        submissionId: 'authz-public-probe-0001',
+      },
+    }),
   };
-  it.each(Object.entries(probes))('%s', async (key, probe) => {
+  it.each(Object.entries(probes))('%s', async (key, made) => {
+    const probe = typeof made === 'function' ? await made() : made;
     const res = await ctx.app.inject({
       method: key.split(' ')[0] as any,
       url: probe.url,

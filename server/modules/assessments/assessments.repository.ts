@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { roleCan } from '../../../domain/account.ts';
 import type { BandThresholds, IndicatorSetDefinition } from '../../../domain/assessment.ts';
 import type { Executor } from '../../db/sql.ts';
 import { iso, many, one } from '../../db/sql.ts';
@@ -74,14 +75,18 @@ function toRound(r: any): RoundRow {
 
 /**
  * Rounds the actor may see: every round of the district for district-wide accounts; for others the
- * rounds that assess an org inside their subtree or list them as assessor.
+ * rounds that assess an org inside their subtree (with assessment.read) or list them as assessor.
+ * An account without assessment.read (a team leader named assessor) sees only the rounds it scores.
  */
 export async function listRounds(ex: Executor, actor: Actor, districtId: number) {
+  const bySubtree = roleCan(actor.role, 'assessment.read')
+    ? sql`EXISTS (SELECT 1 FROM assessment_targets t JOIN orgs o ON o.id = t.org_id
+                  WHERE t.round_id = r.id AND ${orgScopeCondition(actor, districtId)})`
+    : sql`FALSE`;
   const rows = await many(
     ex,
     sql`${SELECT_ROUND} WHERE r.district_id = ${districtId} AND (
-          EXISTS (SELECT 1 FROM assessment_targets t JOIN orgs o ON o.id = t.org_id
-                  WHERE t.round_id = r.id AND ${orgScopeCondition(actor, districtId)})
+          ${bySubtree}
           OR EXISTS (SELECT 1 FROM assessment_assessors a WHERE a.round_id = r.id AND a.account_id = ${actor.accountId}))
         ORDER BY r.id DESC`,
   );

@@ -6,6 +6,7 @@ import {
   IndicatorSetListSchema,
   IndicatorSetSchema,
   RoundCreateSchema,
+  RoundDetailSchema,
   RoundListSchema,
   RoundResultsSchema,
   RoundSchema,
@@ -68,7 +69,15 @@ export const assessmentRoutes: FastifyPluginAsyncZod = async (app) => {
   );
   app.get(
     '/api/assessments/rounds/:id',
-    { schema: { tags, params: IdParamSchema, querystring: DistrictQuery, response: { 200: RoundSchema } } },
+    {
+      schema: {
+        tags,
+        description: 'One round with the indicator set it is scored against (for its assessors too)',
+        params: IdParamSchema,
+        querystring: DistrictQuery,
+        response: { 200: RoundDetailSchema },
+      },
+    },
     async (req) => assessments.getRound(db, req.actor(), req.params.id, req.query.districtId),
   );
   app.get(

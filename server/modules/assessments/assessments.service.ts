@@ -95,8 +95,10 @@ async function loadRound(database: Database, actor: Actor, id: number, districtI
   return round;
 }
 
+/** One round and its set's definition: whoever may see the round (an assessor included) may score against it. */
 export async function getRound(database: Database, actor: Actor, id: number, districtId?: number) {
-  return describeRound(database, await loadRound(database, actor, id, districtId));
+  const round = await loadRound(database, actor, id, districtId);
+  return { ...(await describeRound(database, round)), definition: round.definition };
 }
 
 /** 测评 Opens a round: a set, the orgs assessed (in the actor's scope), the assessors, a period and deadline. */

@@ -165,3 +165,68 @@ describe('assessment rounds', () => {
     expect(late.json().code).toBe('ROUND_CLOSED');
   });
 });
+
+describe('an assessor without assessment.read', () => {
+  it('loads the round with its set and scores it, and sees no more than that', async () => {
+    await addAccount(ctx.database, 'v1_team', 'team_leader', world.v1);
+    const assessorId = await idOf('v1_team');
+    const definition = {
+      indicators: [
+        { name: '阵地建设', items: [{ key: 'a.1', text: '有固定活动场所' }] },
+        {
+          name: '服务成效',
+          items: [
+            { key: 'b.1', text: '青年满意度' },
+            { key: 'b.2', text: '项目覆盖面' },
+          ],
+        },
+      ],
+    };
+    const set = (await admin.post('/api/assessments/sets', { name: '自定义测评', definition })).json();
+    const open = (setId: number, name: string, assessorIds: number[]) =>
+      admin.post('/api/assessments/rounds', {
+        setId,
+        name,
+        period: '2026Q4',
+        deadline: '2099-12-31T16:00:00Z',
+        orgIds: [world.t2.id],
+        assessorIds,
+      });
+    const round = (await open(set.id, '交叉测评', [assessorId])).json();
+    const other = (await open(set.id, '无关测评', [await idOf('admin_a')])).json();
+
+    const assessor = new Client(ctx.app);
+    await assessor.login('v1_team', PASSWORD);
+    // the set list needs assessment.read, which a team leader lacks …
+    expect((await assessor.get('/api/assessments/sets')).statusCode).toBe(403);
+    // … so the round brings the definition of its own set (not the template)
+    const got = await assessor.get(`/api/assessments/rounds/${round.id}`);
+    expect(got.statusCode).toBe(200);
+    expect(got.json()).toMatchObject({ id: round.id, setId: set.id, definition });
+    expect((await assessor.get('/api/assessments/rounds')).json().items.map((r: any) => r.id)).toEqual([round.id]);
+
+    const keys = got.json().definition.indicators.flatMap((i: any) => i.items.map((item: any) => item.key));
+    const scores = keys.map((itemKey: string, i: number) => ({ itemKey, score: 4 + i }));
+    const put = await assessor.put(`/api/assessments/rounds/${round.id}/scores`, { orgId: world.t2.id, scores });
+    expect(put.statusCode).toBe(200);
+    expect(put.json().items).toEqual(scores.map((s: any) => ({ ...s, note: null })));
+    const mine = await assessor.get(`/api/assessments/rounds/${round.id}/scores?orgId=${world.t2.id}`);
+    expect(mine.json().items.map((s: any) => s.score)).toEqual([4, 5, 6]);
+
+    // scoring does not open the results, another round, or another district's view of this one
+    expect((await assessor.get(`/api/assessments/rounds/${round.id}/results`)).statusCode).toBe(403);
+    expect((await assessor.get(`/api/assessments/rounds/${other.id}`)).statusCode).toBe(404);
+    const b = new Client(ctx.app);
+    await b.login('admin_b', PASSWORD);
+    expect((await b.get(`/api/assessments/rounds/${round.id}`)).statusCode).toBe(404);
+
+    const results = (await admin.get(`/api/assessments/rounds/${round.id}/results`)).json();
+    const t2 = results.orgs.find((o: any) => o.orgId === world.t2.id).result;
+    expect(t2.indicators.map((i: any) => i.mean)).toEqual([4, 5.5]);
+    expect(t2.overall).toBe(4.75);
+    expect((await admin.get(`/api/assessments/rounds/${round.id}`)).json().progress).toEqual({
+      entered: 3,
+      expected: 3,
+    });
+  });
+});

@@ -12,6 +12,7 @@ import { type Actor, requirePermission, resolveDistrict } from '../../lib/actor.
 import { AppError, type FieldError } from '../../lib/errors.ts';
 import { recordAudit } from '../audit/audit.repository.ts';
 import { findOrgInScope, type OrgRow } from '../orgs/orgs.repository.ts';
+import { loadOrgInScope } from '../orgs/orgs.service.ts';
 import { readBoundary } from './boundary.ts';
 import {
   findGridIdByCode,
@@ -44,6 +45,12 @@ function prop(props: Record<string, unknown>, camel: string, snake: string): unk
 export async function importGrids(database: Database, actor: Actor, input: ImportInput) {
   requirePermission(actor, 'org.write');
   const districtId = resolveDistrict(actor, input.districtId);
+  // The org the import is for: outside the actor's subtree it is answered like a missing one (404,
+  // audited) before any feature is read, as every route answers an out-of-scope org.
+  if (input.orgId !== undefined) {
+    const org = await loadOrgInScope(database, actor, input.orgId);
+    if (org.districtId !== districtId) throw new AppError('ORG_NOT_FOUND');
+  }
   const errors: FieldError[] = [];
   const fail = (field: string, message: string) => {
     if (errors.length < MAX_REPORTED_ERRORS) errors.push({ field, message });

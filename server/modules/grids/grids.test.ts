@@ -444,8 +444,23 @@ describe('scope', () => {
         features: [{ type: 'Feature', geometry: null, properties: { code: 'X-1', name: 'x', kind: 'village' } }],
       },
     });
-    expect(imp.statusCode).toBe(422);
-    expect(imp.json().errors[0]).toMatchObject({ field: 'features.0.properties.orgId' });
+    // The import's org outside the subtree: 404 like a missing one (a feature naming one: 422 below).
+    expect(imp.statusCode).toBe(404);
+    expect(imp.json().code).toBe('ORG_NOT_FOUND');
+    const featureOrg = await t1Admin.post('/api/grids/import', {
+      collection: {
+        type: 'FeatureCollection',
+        features: [
+          {
+            type: 'Feature',
+            geometry: null,
+            properties: { code: 'X-1', name: 'x', kind: 'village', orgId: world.v2.id },
+          },
+        ],
+      },
+    });
+    expect(featureOrg.statusCode).toBe(422);
+    expect(featureOrg.json().errors[0]).toMatchObject({ field: 'features.0.properties.orgId' });
     // Their own: fine. Default stats and coverage are about their own town.
     expect((await t1Admin.get(`/api/grids/${t1Grid}`)).statusCode).toBe(200);
     expect((await t1Admin.get('/api/grids/stats')).json().orgId).toBe(world.t1.id);

@@ -179,7 +179,7 @@ function auditWho(ctx: WriteContext) {
  * Same phone with a different ID number, ID and phone pointing at two people, or a known person
  * outside the submitter's scope: the submission goes to the review list, never merged or doubled.
  */
-async function writeDeduplicated(
+export async function writeDeduplicated(
   tx: Executor,
   pii: PiiCipher,
   ctx: WriteContext,

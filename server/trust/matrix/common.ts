@@ -5,6 +5,8 @@
  */
 import type { Role } from '../../../domain/account.ts';
 import type { Database } from '../../db/client.ts';
+import type { PiiCipher } from '../../lib/crypto.ts';
+import type { OrgRow } from '../../modules/orgs/orgs.repository.ts';
 
 export const SCOPES = ['own', 'child', 'sibling', 'parent', 'otherDistrict'] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -26,6 +28,8 @@ export type Expect = '2xx' | '401' | '403' | '404';
 export type Target = {
   /** The scope org (see the header). */
   orgId: number;
+  /** The scope org's row (for factories that take a parent org). */
+  org: OrgRow;
   districtId: number;
   /** An account of role youth bound to the scope org. */
   accountId: number;
@@ -39,6 +43,14 @@ export type Target = {
   uniqueDigits: string;
   /** The test database, for request builders that need a fixture (a grid, a person …) in the scope org. */
   database: Database;
+  /** The app's cipher of personal data (fixtures with encrypted fields, e.g. key-youth notes). */
+  pii: PiiCipher;
+  /**
+   * A fixture made once per scope (on first use) and shared by every role's test of that scope.
+   * For reads and idempotent writes; a write that consumes its target (a status change, a delete)
+   * makes a fresh fixture instead.
+   */
+  shared<T>(key: string, make: () => Promise<T>): Promise<T>;
 };
 
 export type MatrixRequest = { url: string; payload?: unknown };

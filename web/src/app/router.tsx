@@ -15,6 +15,12 @@ const comingSoon = MODULES.filter((m) => !m.ready).map((m) => ({
 const router = createBrowserRouter([
   { path: '/login', element: <LoginPage /> },
   {
+    // 二维报到: the public phone page a registration QR code opens (no login, no console layout)
+    path: '/r/:token',
+    HydrateFallback: PageSpinner,
+    lazy: () => import('../features/register/RegisterPage.tsx').then((m) => ({ Component: m.RegisterPage })),
+  },
+  {
     path: '/',
     element: <AuthGate />,
     HydrateFallback: PageSpinner,
@@ -41,6 +47,16 @@ const router = createBrowserRouter([
           {
             path: 'print',
             lazy: () => import('../features/grids/GridPrintPage.tsx').then((m) => ({ Component: m.GridPrintPage })),
+          },
+        ],
+      },
+      {
+        path: 'people',
+        element: <RequirePermission permission="person.read" />,
+        children: [
+          {
+            index: true,
+            lazy: () => import('../features/people/PeoplePage.tsx').then((m) => ({ Component: m.PeoplePage })),
           },
         ],
       },

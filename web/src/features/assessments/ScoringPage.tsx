@@ -28,7 +28,7 @@ import { useApiError } from '../../components/useApiError.ts';
 import { api } from '../../lib/api.ts';
 import { formatTime } from '../../lib/i18n.ts';
 import { useSession } from '../auth/session.ts';
-import { assessmentKeys, isRoundOpen, type ScoreList, useMyScores, useRound, useRoundDefinition } from './api.ts';
+import { assessmentKeys, isRoundOpen, type ScoreList, useMyScores, useRound } from './api.ts';
 
 const POINTS = Array.from({ length: SCALE_MAX - SCALE_MIN + 1 }, (_, i) => SCALE_MIN + i);
 
@@ -49,7 +49,8 @@ export function ScoringPage() {
   const me = useSession();
   const { districtId } = useDistrict();
   const round = useRound(roundId);
-  const { definition, isLoading: defLoading, error: defError } = useRoundDefinition(round.data);
+  // the round carries its set's definition: assessors without assessment.read cannot list the sets
+  const definition = round.data?.definition;
   const [params, setParams] = useSearchParams();
   const orgParam = Number(params.get('org'));
   const orgId = round.data?.orgs.some((o) => o.id === orgParam) ? orgParam : round.data?.orgs[0]?.id;
@@ -182,8 +183,7 @@ export function ScoringPage() {
         </Space>
       </Card>
 
-      {defError && <Alert type="error" showIcon message={t('assessments.score.noDefinition')} />}
-      {(defLoading || saved.isLoading) && <Spin style={{ display: 'block', margin: 24 }} />}
+      {saved.isLoading && <Spin style={{ display: 'block', margin: 24 }} />}
       {definition && orgId === undefined && <Empty />}
       {definition &&
         orgId !== undefined &&

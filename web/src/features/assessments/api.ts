@@ -6,6 +6,7 @@ import type {
   Band,
   IndicatorSetDefinition,
   IndicatorSetSchema,
+  RoundDetailSchema,
   RoundResultsSchema,
   RoundSchema,
   ScoreListSchema,
@@ -15,6 +16,8 @@ import { api, type Page } from '../../lib/api.ts';
 
 export type IndicatorSet = z.infer<typeof IndicatorSetSchema>;
 export type Round = z.infer<typeof RoundSchema>;
+/** One round with the definition of its set (GET /api/assessments/rounds/:id). */
+export type RoundDetail = z.infer<typeof RoundDetailSchema>;
 export type RoundResults = z.infer<typeof RoundResultsSchema>;
 export type AssessmentResultView = z.infer<typeof AssessmentResultSchema>;
 export type ScoreList = z.infer<typeof ScoreListSchema>;
@@ -73,7 +76,7 @@ export function useRound(id: number) {
   const { districtId, ready } = useDistrictReady();
   return useQuery({
     queryKey: assessmentKeys.round(id),
-    queryFn: () => api<Round>('GET', `/api/assessments/rounds/${id}`, { query: { districtId } }),
+    queryFn: () => api<RoundDetail>('GET', `/api/assessments/rounds/${id}`, { query: { districtId } }),
     enabled: ready && Number.isInteger(id) && id > 0,
   });
 }
@@ -105,13 +108,6 @@ export function useAssessorAccounts(enabled: boolean) {
     enabled: enabled && ready,
     staleTime: 30_000,
   });
-}
-
-/** The set a round scores against (the round names its set; sets carry the definition). */
-export function useRoundDefinition(round: Round | undefined) {
-  const sets = useSets(round !== undefined);
-  const set = sets.data?.items.find((s) => s.id === round?.setId);
-  return { definition: set?.definition, isLoading: sets.isLoading, error: sets.error };
 }
 
 /** Whether scoring is still possible: open and before the deadline. */

@@ -1,3 +1,4 @@
+import { peopleEn, registerEn } from './people.en.ts';
 import type { Resources } from './zh-CN.ts';
 
 /** English resources: every key of zh-CN.ts, checked by the type. */
@@ -541,7 +542,6 @@ export const en: Resources = {
       closed: 'This round is past its deadline; scores can no longer be entered.',
       org: 'Assessed organisation',
       savedCount: '{{saved}} of {{total}} items saved for this organisation',
-      noDefinition: 'The indicator set of this round cannot be read; ask the district administrator.',
       unsaved: 'Unsaved',
       notScored: 'Not scored',
       noteAfterScore: 'Score the item to add a note',
@@ -596,6 +596,8 @@ export const en: Resources = {
       org: 'Organisation',
     },
   },
+  people: peopleEn,
+  register: registerEn,
   placeholder: {
     title: 'Coming soon',
     subtitle: 'This module is being built. It will hold:',

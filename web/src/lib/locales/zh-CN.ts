@@ -1,5 +1,6 @@
 import type { Role } from '../../../../domain/account.ts';
 import type { OrgKind } from '../../../../domain/org.ts';
+import { peopleZhCN, registerZhCN } from './people.zh-CN.ts';
 
 const orgKind: Record<OrgKind, string> = {
   district_committee: '团区委',
@@ -544,7 +545,6 @@ export const zhCN = {
       closed: '本轮测评已截止，不能再打分。',
       org: '被测评组织',
       savedCount: '本组织已保存 {{saved}} / {{total}} 个条目',
-      noDefinition: '无法读取本轮的指标体系，请联系团区委管理员。',
       unsaved: '未保存',
       notScored: '未评分',
       noteAfterScore: '评分后可填写备注',
@@ -599,6 +599,8 @@ export const zhCN = {
       org: '组织',
     },
   },
+  people: peopleZhCN,
+  register: registerZhCN,
   placeholder: {
     title: '建设中',
     subtitle: '该模块正在建设中，上线后将提供：',

@@ -1,0 +1,205 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { idCheckChar } from '../domain/identity.ts';
+import { httpLogin, type ServerProcess, startServer } from '../server/test/server-process.ts';
+
+const SHOTS = path.resolve('test-results/e2e');
+const PASSWORD = 'E2eDemo2026';
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-e2e-people-'));
+let server: ServerProcess;
+let browser: Browser;
+
+// The youth who scans the code: a valid ID number of Hangzhou, born 2000-05-01, and a mobile typed with spaces.
+const NAME = '扫码青年陈晓';
+const ID_17 = '33010220000501123';
+const ID_NUMBER = ID_17 + idCheckChar(ID_17);
+const BAD_ID_NUMBER = ID_17 + (idCheckChar(ID_17) === '0' ? '1' : '0');
+const PHONE_TYPED = '138 0013 8000';
+const PHONE = '13800138000';
+const PHONE_MASKED = '138****8000';
+const WECHAT_UA =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.47(0x18002f2c) NetType/WIFI Language/zh_CN';
+
+beforeAll(async () => {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  server = await startServer({ JINGWEI_DATA_DIR: dataDir, JINGWEI_DEMO_PASSWORD: PASSWORD });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function shot(page: Page, name: string) {
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+async function login(page: Page, username: string) {
+  await page.goto(`${server.url}/login`);
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(PASSWORD);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('header-user').waitFor();
+}
+
+/** Calls the API as an account, outside the browser. */
+async function apiAs(session: { cookie: string; csrfToken: string }, method: string, url: string, body?: unknown) {
+  const res = await fetch(`${server.url}${url}`, {
+    method,
+    headers: {
+      cookie: session.cookie,
+      'x-csrf-token': session.csrfToken,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, json: (await res.json()) as any };
+}
+
+async function pickOption(page: Page, text: string) {
+  await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: text }).first().click();
+}
+
+/** Opens a person's drawer from the list and waits until it shows him (antd remounts the drawer content). */
+async function openPerson(page: Page, id: number, name: string) {
+  await page.getByTestId(`person-open-${id}`).click();
+  await expect.poll(() => page.getByTestId('person-detail-name').textContent()).toContain(name);
+}
+
+let registrationUrl = '';
+let personId = 0;
+
+describe('youth registry and QR registration', () => {
+  it('a youth registers on his phone (375 px) through a grid leader’s code', async () => {
+    const leader = await httpLogin(server.url, 'kqjd.wg1', PASSWORD);
+    const grids = await apiAs(leader, 'GET', '/api/grids?pageSize=5');
+    expect(grids.status).toBe(200);
+    expect(grids.json.total).toBeGreaterThan(0);
+    const grid = grids.json.items[0];
+    const created = await apiAs(leader, 'POST', '/api/registration-tokens', { gridId: grid.id, expiresInDays: 30 });
+    expect(created.status).toBe(201);
+    registrationUrl = created.json.url;
+    expect(registrationUrl).toMatch(/\/r\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+
+    // A revoked code says so clearly.
+    const other = await apiAs(leader, 'POST', '/api/registration-tokens', { gridId: grid.id });
+    expect((await apiAs(leader, 'DELETE', `/api/registration-tokens/${other.json.id}`)).status).toBe(200);
+
+    const context = await browser.newContext({
+      viewport: { width: 375, height: 667 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+      locale: 'zh-CN',
+      userAgent: WECHAT_UA,
+    });
+    const page = await context.newPage();
+    await page.goto(other.json.url);
+    await expect.poll(() => page.getByTestId('register-unavailable').textContent()).toContain('停用');
+
+    await page.goto(registrationUrl);
+    await page.getByTestId('register-name').waitFor();
+    expect(await page.getByTestId('register-place').textContent()).toContain(grid.name);
+    expect(await page.getByTestId('register-privacy-notice').textContent()).toContain('加密存储');
+    await page.getByTestId('register-name').fill(NAME);
+    await page.getByTestId('register-phone').fill(PHONE_TYPED);
+    // a wrong check digit is refused inline by the server's field error
+    await page.getByTestId('register-id-number').fill(BAD_ID_NUMBER);
+    await page.locator('.ant-select:has([data-testid="register-category"])').click();
+    await pickOption(page, '白领青年');
+    await page.getByTestId('register-consent').check();
+    await page.getByTestId('register-submit').click();
+    await expect
+      .poll(() => page.locator('.ant-form-item-explain-error').allTextContents())
+      .toContainEqual(expect.stringContaining('校验位'));
+    await shot(page, 'people-01-phone-field-error');
+
+    await page.getByTestId('register-id-number').fill(ID_NUMBER);
+    await page.getByTestId('register-submit').click();
+    const result = page.getByTestId('register-result');
+    await result.waitFor();
+    expect(await result.getAttribute('data-status')).toBe('pending');
+    expect(await result.textContent()).toContain('等待网格长确认');
+    // fits a 375 px phone: nothing scrolls sideways
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await shot(page, 'people-02-phone-registered');
+    await context.close();
+  });
+
+  it('the grid leader sees the pending youth, masked, and confirms him', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+    await login(page, 'kqjd.wg1');
+    await page.getByTestId('nav-people').click();
+    const row = page.locator('[data-testid^="people-row-"]').filter({ hasText: NAME });
+    await row.waitFor();
+    personId = Number((await row.getAttribute('data-testid'))!.replace('people-row-', ''));
+    expect(await page.getByTestId(`person-status-${personId}`).getAttribute('data-status')).toBe('pending');
+    const text = (await page.getByTestId('people-table').textContent()) ?? '';
+    expect(text).toContain(PHONE_MASKED);
+    expect(text).not.toContain(PHONE);
+    expect(text).not.toContain(ID_NUMBER);
+    await shot(page, 'people-03-leader-list');
+
+    await openPerson(page, personId, NAME);
+    expect(await page.getByTestId('person-detail-phone').textContent()).toBe(PHONE_MASKED);
+    // a grid leader may not see full identifiers
+    expect(await page.getByTestId('person-view-identifiers').count()).toBe(0);
+    await page.getByTestId('person-confirm').click();
+    await expect
+      .poll(() =>
+        page.getByTestId('person-detail').getByTestId(`person-status-${personId}`).getAttribute('data-status'),
+      )
+      .toBe('registered');
+    await shot(page, 'people-04-confirmed');
+    expect(await page.locator('body').textContent()).not.toContain(PHONE);
+    await page.close();
+  });
+
+  it('the district admin sees a field error for a bad ID number and an audited unmasked view', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+    await login(page, 'admin');
+    await page.getByTestId('nav-people').click();
+    await page.getByTestId('people-table').waitFor();
+
+    await page.getByTestId('people-create').click();
+    await page.getByTestId('person-name').fill('错号青年');
+    await page.getByTestId('person-id-number').fill(BAD_ID_NUMBER);
+    await page.getByTestId('person-consent').check();
+    await page.getByTestId('person-save').click();
+    const form = page.getByTestId('person-form');
+    await expect
+      .poll(() => form.locator('.ant-form-item-explain-error').allTextContents())
+      .toContainEqual(expect.stringContaining('身份证号'));
+    await shot(page, 'people-05-form-field-error');
+    await page.locator('.ant-drawer-close').first().click();
+    await form.waitFor({ state: 'hidden' });
+
+    await page.getByTestId('people-search').locator('input').fill(NAME);
+    await page.getByTestId('people-search').locator('input').press('Enter');
+    await page.getByTestId(`people-row-${personId}`).waitFor();
+    await openPerson(page, personId, NAME);
+    await page.getByTestId('person-view-identifiers').click();
+    await expect.poll(() => page.getByTestId('person-identifiers-phone').textContent()).toBe(PHONE);
+    expect(await page.getByTestId('person-identifiers-id-number').textContent()).toBe(ID_NUMBER);
+    expect(await page.getByTestId('person-identifiers').textContent()).toContain('审计');
+    await shot(page, 'people-06-identifiers');
+    await page.close();
+  });
+});

@@ -1,0 +1,150 @@
+import { PassThrough, type Readable, Transform } from 'node:stream';
+import { parse as parseCsv } from 'csv-parse';
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
+import { escapeSpreadsheetText, type LedgerCell } from '../../../domain/ledger.ts';
+import { AppError } from '../../lib/errors.ts';
+
+/**
+ * Reading and writing ledger spreadsheets as streams: .xlsx through exceljs's streaming reader and
+ * writer, .csv (UTF-8 or GBK, as Excel in China saves it) through csv-parse. A file is never held in
+ * memory whole, and an upload beyond the byte limit is cut off while it streams.
+ */
+
+export type SheetRow = { rowNumber: number; cells: LedgerCell[] };
+
+/** Columns past this are ignored: a ledger has a dozen, a hostile file may claim thousands. */
+const MAX_COLUMNS = 64;
+
+/** A stream cut off at a byte limit; `exceeded` tells whether it was. */
+export type LimitedInput = Transform & { exceeded: boolean; aborted: boolean };
+
+/**
+ * Passes at most `limit` bytes through, then ends the stream (parsers see a normal end, so nothing
+ * hangs) and marks it `exceeded`; the rest of the upload is read and discarded so the answer can
+ * be sent. A client that aborts ends it the same way, marked `aborted`.
+ */
+export function limitBytes(source: Readable, limit: number): LimitedInput {
+  let seen = 0;
+  const t = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      seen += chunk.length;
+      if (t.exceeded) return done();
+      if (seen > limit) {
+        t.exceeded = true;
+        t.push(null);
+        return done();
+      }
+      done(null, chunk);
+    },
+  }) as LimitedInput;
+  t.exceeded = false;
+  t.aborted = false;
+  source.on('error', () => {
+    t.aborted = true;
+    t.end();
+  });
+  source.pipe(t);
+  return t;
+}
+
+function excelCell(value: ExcelJS.CellValue): LedgerCell {
+  if (value === null || value === undefined || value === '') return { text: '', kind: 'empty' };
+  if (typeof value === 'string') return { text: value, kind: 'text' };
+  if (typeof value === 'number') return { text: String(value), kind: 'number' };
+  if (typeof value === 'boolean') return { text: value ? '是' : '否', kind: 'text' };
+  if (value instanceof Date) {
+    // Excel dates carry no zone; exceljs reads them as UTC midnight of the written day.
+    return Number.isNaN(value.getTime())
+      ? { text: '', kind: 'text' }
+      : { text: value.toISOString().slice(0, 10), kind: 'date' };
+  }
+  if ('formula' in value || 'sharedFormula' in value) return { text: '', kind: 'formula' };
+  if ('richText' in value) return { text: value.richText.map((r) => r.text).join(''), kind: 'text' };
+  if ('text' in value) return { text: String(value.text), kind: 'text' };
+  if ('error' in value) return { text: String(value.error), kind: 'text' };
+  return { text: '', kind: 'text' };
+}
+
+async function* xlsxRows(input: Readable): AsyncGenerator<SheetRow> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
+    sharedStrings: 'cache',
+    styles: 'cache',
+    hyperlinks: 'ignore',
+    worksheets: 'emit',
+    entries: 'emit',
+  });
+  for await (const sheet of reader as AsyncIterable<AsyncIterable<ExcelJS.Row>>) {
+    for await (const row of sheet) {
+      const values = (row.values as ExcelJS.CellValue[]).slice(1, MAX_COLUMNS + 1);
+      yield { rowNumber: row.number, cells: Array.from(values, (v) => excelCell(v)) };
+    }
+    return; // the ledger is the first sheet; notes on other sheets are not data
+  }
+}
+
+/** UTF-8 unless the first bytes are not valid UTF-8, then GBK (GB18030), as WPS/Excel save in China. */
+function decodeText(input: Readable): Readable {
+  let decided: ((chunk: Buffer) => string) | null = null;
+  let gbk: ReturnType<typeof iconv.getDecoder> | null = null;
+  const utf8 = new TextDecoder('utf-8');
+  return input.pipe(
+    new Transform({
+      readableObjectMode: false,
+      transform(chunk: Buffer, _enc, done) {
+        if (!decided) {
+          try {
+            new TextDecoder('utf-8', { fatal: true }).decode(chunk, { stream: true });
+            decided = (c) => utf8.decode(c, { stream: true });
+          } catch {
+            gbk = iconv.getDecoder('gb18030');
+            decided = (c) => gbk!.write(c);
+          }
+        }
+        done(null, decided(chunk));
+      },
+      flush(done) {
+        done(null, gbk ? (gbk.end() ?? '') : utf8.decode());
+      },
+    }),
+  );
+}
+
+async function* csvRows(input: Readable): AsyncGenerator<SheetRow> {
+  const parser = decodeText(input).pipe(
+    parseCsv({ bom: true, relax_column_count: true, skip_empty_lines: false, info: true }),
+  );
+  for await (const record of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    const cells: LedgerCell[] = record.record.slice(0, MAX_COLUMNS).map((text) => {
+      if (text === '') return { text, kind: 'empty' };
+      // Excel evaluates a CSV cell that starts with "=" as a formula.
+      return { text, kind: text.startsWith('=') ? 'formula' : 'text' };
+    });
+    yield { rowNumber: record.info.lines, cells };
+  }
+}
+
+/** The rows of an uploaded ledger, numbered as the cadre sees them in Excel. */
+export async function* readSheet(input: Readable, kind: 'xlsx' | 'csv'): AsyncGenerator<SheetRow> {
+  try {
+    yield* kind === 'xlsx' ? xlsxRows(input) : csvRows(input);
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    throw new AppError('LEDGER_UNREADABLE', { detail: err instanceof Error ? err.message.slice(0, 200) : undefined });
+  }
+}
+
+/** Cell text an export writes: formula-like text escaped (see escapeSpreadsheetText). */
+export function safeCell(value: string | number | boolean | null | undefined): string | number {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number') return value;
+  if (typeof value === 'boolean') return value ? '是' : '否';
+  return escapeSpreadsheetText(value);
+}
+
+/** A streaming .xlsx writer whose bytes can be sent as a reply while rows are still being added. */
+export function streamingWorkbook() {
+  const output = new PassThrough();
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: true, useSharedStrings: false });
+  return { workbook, output };
+}

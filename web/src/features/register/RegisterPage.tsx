@@ -1,0 +1,364 @@
+import { useQuery } from '@tanstack/react-query';
+import { Alert, Button, Checkbox, Form, Input, Result, Segmented, Select, Space, Spin, Typography } from 'antd';
+import { useLayoutEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useParams } from 'react-router-dom';
+import type { z } from 'zod';
+import {
+  CONSENT_VERSION,
+  GENDERS,
+  PERSON_CATEGORIES,
+  POLITICAL_STATUSES,
+  PRIVACY_NOTICE,
+  type QrInfoSchema,
+  YOUTH_MIN_AGE,
+} from '../../../../domain/person.ts';
+import { ApiError, api } from '../../lib/api.ts';
+import { i18n, type UiLang } from '../../lib/i18n.ts';
+import { applyFieldErrors } from '../people/fieldErrors.ts';
+
+type QrInfo = z.infer<typeof QrInfoSchema>;
+type Outcome = 'registered' | 'pending' | 'review';
+
+type Values = {
+  name: string;
+  phone: string;
+  idMode: 'idNumber' | 'birthDate';
+  idNumber?: string;
+  birthDate?: string;
+  gender?: 'male' | 'female';
+  category: string;
+  politicalStatus: string;
+  guardianConsent?: { guardianName?: string; relation?: string };
+  consent: boolean;
+};
+
+/** The phone's language: English when the browser asks for it, Chinese otherwise. */
+function browserLang(): UiLang {
+  const langs = typeof navigator === 'undefined' ? [] : (navigator.languages ?? [navigator.language]);
+  return langs[0]?.toLowerCase().startsWith('en') ? 'en' : 'zh-CN';
+}
+
+/** A random id made once per form, so a replayed submission is refused (works without a secure context). */
+function newSubmissionId(): string {
+  const bytes = new Uint8Array(18);
+  if (globalThis.crypto?.getRandomValues) globalThis.crypto.getRandomValues(bytes);
+  else for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function ageFrom(birthDate: string | undefined): number | null {
+  if (!birthDate || !/^\d{4}-\d{2}-\d{2}$/.test(birthDate)) return null;
+  const [y, m, d] = birthDate.split('-').map(Number);
+  const now = new Date();
+  let age = now.getFullYear() - y;
+  if (now.getMonth() + 1 < m || (now.getMonth() + 1 === m && now.getDate() < d)) age--;
+  return age;
+}
+
+const today = () => {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+};
+
+/**
+ * 二维报到 the public phone page a registration QR code opens (375 px, WeChat's browser): what the code
+ * is for, a short form with the privacy notice, and the outcome. No login.
+ */
+export function RegisterPage() {
+  const { token = '' } = useParams();
+  const { t } = useTranslation();
+  const [langReady, setLangReady] = useState(false);
+  useLayoutEffect(() => {
+    const lang = browserLang();
+    document.documentElement.lang = lang;
+    void i18n.changeLanguage(lang).then(() => {
+      document.title = i18n.t('register.pageTitle');
+      setLangReady(true);
+    });
+  }, []);
+
+  const info = useQuery({
+    queryKey: ['qr', token, i18n.language],
+    queryFn: () => api<QrInfo>('GET', `/api/qr/${encodeURIComponent(token)}`, { silentSession: true }),
+    enabled: langReady,
+    retry: false,
+  });
+
+  return (
+    <div
+      style={{
+        minHeight: '100vh',
+        background: '#f5f5f5',
+        display: 'flex',
+        justifyContent: 'center',
+        boxSizing: 'border-box',
+      }}
+    >
+      <div
+        style={{ width: '100%', maxWidth: 480, padding: '16px 14px 32px', boxSizing: 'border-box' }}
+        data-testid="register-page"
+      >
+        <div style={{ textAlign: 'center', margin: '4px 0 14px' }}>
+          <Typography.Title level={4} style={{ margin: 0, color: '#c8161d' }}>
+            {t('register.heading')}
+          </Typography.Title>
+          <Typography.Text type="secondary">{t('app.fullName')}</Typography.Text>
+        </div>
+        {!langReady || info.isPending ? (
+          <Spin style={{ display: 'block', margin: '64px auto' }} />
+        ) : info.isError ? (
+          <Result
+            status="warning"
+            title={
+              info.error instanceof ApiError && /^QR_TOKEN_/.test(info.error.code)
+                ? info.error.problem.title
+                : t('register.loadFailed')
+            }
+            subTitle={t('register.askLeader')}
+            data-testid="register-unavailable"
+            extra={
+              info.error instanceof ApiError && info.error.status === 0 ? (
+                <Button onClick={() => void info.refetch()}>{t('common.refresh')}</Button>
+              ) : undefined
+            }
+          />
+        ) : (
+          <RegisterForm token={token} info={info.data} />
+        )}
+      </div>
+    </div>
+  );
+}
+
+function RegisterForm({ token, info }: { token: string; info: QrInfo }) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm<Values>();
+  const [submissionId, setSubmissionId] = useState(newSubmissionId);
+  const [sending, setSending] = useState(false);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const idMode = Form.useWatch('idMode', form) ?? 'idNumber';
+  const birthDate = Form.useWatch('birthDate', form);
+  const age = idMode === 'birthDate' ? ageFrom(birthDate) : null;
+  const needsGuardian = age !== null && age >= 0 && age < YOUTH_MIN_AGE;
+  const lang = i18n.language === 'en' ? 'en' : 'zh-CN';
+
+  const place = (
+    <Alert
+      type="info"
+      showIcon={false}
+      style={{ marginBottom: 14 }}
+      data-testid="register-place"
+      message={
+        <Space direction="vertical" size={0}>
+          <Typography.Text strong>{info.gridName ?? info.orgName}</Typography.Text>
+          <Typography.Text type="secondary" style={{ fontSize: 13 }}>
+            {info.gridName ? `${info.orgName} · ${info.districtName}` : info.districtName}
+          </Typography.Text>
+        </Space>
+      }
+    />
+  );
+
+  if (outcome) {
+    return (
+      <>
+        {place}
+        <Result
+          status={outcome === 'registered' ? 'success' : 'info'}
+          title={t(`register.result.${outcome}`)}
+          subTitle={t(`register.result.${outcome}Hint`)}
+          data-testid="register-result"
+          data-status={outcome}
+        />
+      </>
+    );
+  }
+
+  const submit = async (v: Values) => {
+    setSending(true);
+    setFailure(null);
+    const guardian =
+      needsGuardian && v.guardianConsent?.guardianName?.trim()
+        ? { guardianName: v.guardianConsent.guardianName.trim(), relation: v.guardianConsent.relation?.trim() ?? '' }
+        : null;
+    try {
+      const result = await api<{ status: Outcome }>('POST', `/api/qr/${encodeURIComponent(token)}/register`, {
+        silentSession: true,
+        body: {
+          name: v.name.trim(),
+          phone: v.phone.trim(),
+          ...(v.idMode === 'idNumber'
+            ? { idNumber: v.idNumber?.trim() || null }
+            : { birthDate: v.birthDate || null, gender: v.gender ?? null }),
+          category: v.category,
+          politicalStatus: v.politicalStatus,
+          consent: v.consent === true,
+          consentVersion: info.consentVersion || CONSENT_VERSION,
+          guardianConsent: guardian,
+          submissionId,
+        },
+      });
+      setOutcome(result.status);
+    } catch (error) {
+      const problem = error instanceof ApiError ? error.problem : null;
+      setFailure(problem ? problem.title : t('error.network'));
+      applyFieldErrors(form, error, { consentVersion: 'consent' });
+      // a refused form may be corrected and sent again: that is a new submission
+      if (problem && problem.code !== 'RATE_LIMITED' && problem.status !== 0) setSubmissionId(newSubmissionId());
+    } finally {
+      setSending(false);
+    }
+  };
+
+  return (
+    <>
+      {place}
+      <div style={{ background: '#fff', borderRadius: 8, padding: '16px 14px 4px' }}>
+        <Form<Values>
+          form={form}
+          layout="vertical"
+          size="large"
+          requiredMark={false}
+          initialValues={{ idMode: 'idNumber', category: 'other', politicalStatus: 'masses', consent: false }}
+          onFinish={(v) => void submit(v)}
+          scrollToFirstError
+          data-testid="register-form"
+        >
+          <Form.Item
+            name="name"
+            label={t('register.field.name')}
+            rules={[{ required: true, whitespace: true, message: t('register.required') }, { max: 50 }]}
+          >
+            <Input autoComplete="name" data-testid="register-name" />
+          </Form.Item>
+          <Form.Item
+            name="phone"
+            label={t('register.field.phone')}
+            rules={[{ required: true, whitespace: true, message: t('register.required') }]}
+          >
+            <Input type="tel" inputMode="tel" autoComplete="tel" maxLength={20} data-testid="register-phone" />
+          </Form.Item>
+          <Form.Item name="idMode" style={{ marginBottom: 12 }}>
+            <Segmented
+              block
+              options={[
+                { value: 'idNumber', label: t('register.field.useIdNumber') },
+                { value: 'birthDate', label: t('register.field.useBirthDate') },
+              ]}
+              data-testid="register-id-mode"
+            />
+          </Form.Item>
+          {idMode === 'idNumber' ? (
+            <Form.Item
+              name="idNumber"
+              label={t('register.field.idNumber')}
+              extra={t('register.idNumberHint')}
+              rules={[{ required: true, whitespace: true, message: t('register.required') }]}
+            >
+              <Input autoComplete="off" maxLength={24} data-testid="register-id-number" />
+            </Form.Item>
+          ) : (
+            <>
+              <Form.Item
+                name="birthDate"
+                label={t('register.field.birthDate')}
+                rules={[{ required: true, message: t('register.required') }]}
+              >
+                <Input type="date" max={today()} min="1900-01-01" data-testid="register-birth-date" />
+              </Form.Item>
+              <Form.Item name="gender" label={t('register.field.gender')}>
+                <Segmented
+                  block
+                  options={GENDERS.map((g) => ({ value: g, label: t(`people.gender.${g}`) }))}
+                  data-testid="register-gender"
+                />
+              </Form.Item>
+            </>
+          )}
+          <Form.Item name="category" label={t('register.field.category')}>
+            <Select
+              options={PERSON_CATEGORIES.map((c) => ({ value: c, label: t(`people.category.${c}`) }))}
+              data-testid="register-category"
+            />
+          </Form.Item>
+          <Form.Item name="politicalStatus" label={t('register.field.politicalStatus')}>
+            <Segmented
+              block
+              options={POLITICAL_STATUSES.map((s) => ({ value: s, label: t(`people.political.${s}`) }))}
+              data-testid="register-political-status"
+            />
+          </Form.Item>
+          {needsGuardian && (
+            <>
+              <Alert
+                type="warning"
+                showIcon
+                style={{ marginBottom: 12 }}
+                message={t('register.guardianHint', { age: YOUTH_MIN_AGE })}
+              />
+              <Form.Item
+                name={['guardianConsent', 'guardianName']}
+                label={t('people.field.guardianName')}
+                rules={[{ required: true, whitespace: true, message: t('register.required') }]}
+              >
+                <Input data-testid="register-guardian-name" />
+              </Form.Item>
+              <Form.Item
+                name={['guardianConsent', 'relation']}
+                label={t('people.field.guardianRelation')}
+                rules={[{ required: true, whitespace: true, message: t('register.required') }]}
+              >
+                <Input placeholder={t('people.form.relationPlaceholder')} data-testid="register-guardian-relation" />
+              </Form.Item>
+            </>
+          )}
+          <div
+            style={{
+              background: '#fafafa',
+              border: '1px solid #f0f0f0',
+              borderRadius: 6,
+              padding: '8px 10px',
+              marginBottom: 8,
+              maxHeight: 160,
+              overflowY: 'auto',
+              fontSize: 13,
+              lineHeight: 1.6,
+              color: 'rgba(0,0,0,0.65)',
+            }}
+            data-testid="register-privacy-notice"
+          >
+            <Typography.Text strong style={{ fontSize: 13 }}>
+              {t('register.privacyTitle')}
+            </Typography.Text>
+            <div>{PRIVACY_NOTICE[lang]}</div>
+          </div>
+          <Form.Item
+            name="consent"
+            valuePropName="checked"
+            rules={[
+              {
+                validator: (_, value) =>
+                  value ? Promise.resolve() : Promise.reject(new Error(t('register.consentRequired'))),
+              },
+            ]}
+          >
+            <Checkbox data-testid="register-consent">{t('register.consent')}</Checkbox>
+          </Form.Item>
+          {failure && (
+            <Alert type="error" showIcon message={failure} style={{ marginBottom: 12 }} data-testid="register-error" />
+          )}
+          <Form.Item>
+            <Button type="primary" htmlType="submit" block loading={sending} data-testid="register-submit">
+              {t('register.submit')}
+            </Button>
+          </Form.Item>
+        </Form>
+      </div>
+      <Typography.Paragraph type="secondary" style={{ textAlign: 'center', fontSize: 12, marginTop: 12 }}>
+        {t('register.footer')}
+      </Typography.Paragraph>
+    </>
+  );
+}
