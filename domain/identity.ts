@@ -1,5 +1,11 @@
-import isIdentityCard from 'validator/lib/isIdentityCard.js';
-import isMobilePhone from 'validator/lib/isMobilePhone.js';
+import isIdentityCardModule from 'validator/lib/isIdentityCard.js';
+import isMobilePhoneModule from 'validator/lib/isMobilePhone.js';
+
+// validator ships CommonJS: under Node's own ESM loader (tsx, production) a module that also exports
+// `locales` arrives as its exports object, under Vite/Vitest as the function. Accept both.
+const interop = <T>(m: T): T => ((m as { default?: T }).default ?? m) as T;
+const isIdentityCard = interop(isIdentityCardModule);
+const isMobilePhone = interop(isMobilePhoneModule);
 
 /**
  * Personal identifiers: 居民身份证号码 (GB 11643) and mainland mobile numbers. Normalisation, validation

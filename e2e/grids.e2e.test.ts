@@ -198,7 +198,7 @@ describe('grids', () => {
     await search(page, code);
     const row = page.getByTestId(`grid-row-${code}`);
     await row.waitFor();
-    expect(await page.locator('[data-testid^="grid-row-"]').count()).toBe(1);
+    await expect.poll(() => page.locator('[data-testid^="grid-row-"]').count()).toBe(1);
     const state = await page.getByTestId(`grid-state-${code}`).getAttribute('data-state');
     expect(state).toBe(grid.capacity.status);
     expect(state).toBe(capacityOf(youth, members).status);

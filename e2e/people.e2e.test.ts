@@ -191,8 +191,8 @@ describe('youth registry and QR registration', () => {
     await page.locator('.ant-drawer-close').first().click();
     await form.waitFor({ state: 'hidden' });
 
-    await page.getByTestId('people-search').locator('input').fill(NAME);
-    await page.getByTestId('people-search').locator('input').press('Enter');
+    await page.getByTestId('people-search').fill(NAME);
+    await page.getByTestId('people-search').press('Enter');
     await page.getByTestId(`people-row-${personId}`).waitFor();
     await openPerson(page, personId, NAME);
     await page.getByTestId('person-view-identifiers').click();

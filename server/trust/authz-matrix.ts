@@ -27,6 +27,8 @@
  * the grids, people, registrations and assessments modules live in ./matrix/<module>.ts (each file
  * says what its targets are: a grid, a person, a registration code, a round in the scope org).
  */
+
+import { assessmentRules } from './matrix/assessments.ts';
 import {
   ALL,
   ANY_SESSION,
@@ -38,7 +40,6 @@ import {
   type Scope,
   SUBTREE,
 } from './matrix/common.ts';
-import { assessmentRules } from './matrix/assessments.ts';
 import { gridRules } from './matrix/grids.ts';
 import { noticeRules } from './matrix/notices.ts';
 import { peopleRules } from './matrix/people.ts';

@@ -72,3 +72,28 @@ export async function listAudit(ex: Executor, f: AuditFilter) {
     })),
   };
 }
+
+/** Many entries of one actor in one statement (bulk writes such as a ledger import). */
+export async function recordAuditBulk(
+  ex: Executor,
+  who: Pick<Actor, 'accountId' | 'username' | 'districtId' | 'ip'> | null,
+  entries: AuditInput[],
+): Promise<void> {
+  if (!entries.length) return;
+  const json = JSON.stringify(
+    entries.map((e) => ({
+      districtId: e.districtId ?? who?.districtId ?? null,
+      action: e.action,
+      entity: e.entity,
+      entityId: e.entityId == null ? null : String(e.entityId),
+      before: e.before ?? null,
+      after: e.after ?? null,
+    })),
+  );
+  await ex.execute(sql`
+    INSERT INTO audit_log (district_id, account_id, username, action, entity, entity_id, before, after, ip)
+    SELECT "districtId", ${who?.accountId ?? null}, ${who?.username ?? null}, action, entity, "entityId", before, after,
+           ${who?.ip ?? null}
+      FROM jsonb_to_recordset(${json}::jsonb) AS x("districtId" int, action text, entity text, "entityId" text,
+                                                   before jsonb, after jsonb)`);
+}

@@ -12,6 +12,7 @@ import {
   type LedgerImportQuery,
   type LedgerImportResult,
   type LedgerIssue,
+  type LedgerPerson,
   ledgerIssueMessage,
   mapHeader,
   POLITICAL_LABELS,
@@ -20,15 +21,18 @@ import {
 import type { Lang } from '../../../domain/messages.ts';
 import { CONSENT_VERSION } from '../../../domain/person.ts';
 import type { Database } from '../../db/client.ts';
+import type { Executor } from '../../db/sql.ts';
 import { type Actor, requirePermission } from '../../lib/actor.ts';
 import type { PiiCipher } from '../../lib/crypto.ts';
 import { AppError } from '../../lib/errors.ts';
-import { recordAudit } from '../audit/audit.repository.ts';
+import { recordAudit, recordAuditBulk } from '../audit/audit.repository.ts';
 import { loadOrgInScope } from '../orgs/orgs.service.ts';
+import { insertPeopleBulk, knownIdentifiers } from '../people/people.repository.ts';
 import { writeDeduplicated } from '../people/people.service.ts';
 import {
   exportPage,
   findImportInScope,
+  type GridForLedger,
   gridsUnder,
   type ImportRow,
   insertImport,
@@ -36,6 +40,8 @@ import {
 } from './ledgers.repository.ts';
 import { type LimitedInput, readSheet, safeCell, streamingWorkbook } from './spreadsheet.ts';
 
+/** Rows written per statement batch. */
+const BATCH = 1000;
 /** How many row issues the import answer lists; the downloadable report has all of them. */
 const ISSUES_IN_ANSWER = 500;
 /** How many issues an import keeps for its report (a file of garbage should not fill the database). */
@@ -98,6 +104,89 @@ export async function importLedger(
 
   try {
     await database.db.transaction(async (tx) => {
+      const batch: { person: LedgerPerson; grid: GridForLedger | undefined }[] = [];
+      /**
+       * Writes a batch. Rows whose phone and ID number nobody holds yet (nor an earlier row of the
+       * batch) are inserted in one statement; the rest take the per-row de-duplicated write, which
+       * updates the known person or files a review entry exactly as staff entry does.
+       */
+      const flush = async (ex: Executor) => {
+        const rows = batch.splice(0).map(({ person: p, grid }) => ({
+          grid,
+          incoming: {
+            name: p.name,
+            gender: p.gender,
+            birthDate: p.birthDate,
+            phone: p.phone,
+            idNumber: p.idNumber,
+            politicalStatus: p.politicalStatus,
+            category: p.category,
+            skills: p.skills,
+            homeGridId: grid?.id ?? null,
+            branchOrgId: grid ? undefined : org.id,
+            backbone: p.backbone,
+            reserveBackbone: p.reserveBackbone,
+            consent: { version: CONSENT_VERSION, at: consentAt, channel: 'import' as const },
+            guardianConsent: null,
+            source: 'import' as const,
+            status: 'registered' as const,
+            registrationTokenId: null,
+          },
+          phoneIdx: p.phone ? pii.blindIndex('phone', p.phone) : null,
+          idIdx: p.idNumber ? pii.blindIndex('idNumber', p.idNumber) : null,
+        }));
+        const known = await knownIdentifiers(
+          ex,
+          org.districtId,
+          rows.flatMap((r) => (r.phoneIdx ? [r.phoneIdx] : [])),
+          rows.flatMap((r) => (r.idIdx ? [r.idIdx] : [])),
+        );
+        const fresh: typeof rows = [];
+        const slow: typeof rows = [];
+        for (const r of rows) {
+          const seen = (r.phoneIdx && known.has(r.phoneIdx)) || (r.idIdx && known.has(r.idIdx));
+          (seen ? slow : fresh).push(r);
+          if (r.phoneIdx) known.add(r.phoneIdx);
+          if (r.idIdx) known.add(r.idIdx);
+        }
+        const inserted = await insertPeopleBulk(
+          ex,
+          org.districtId,
+          fresh.map(({ incoming: i, phoneIdx, idIdx }) => ({
+            ...i,
+            branchOrgId: i.branchOrgId ?? null,
+            phoneEnc: i.phone ? pii.encrypt(i.phone) : null,
+            phoneIdx,
+            idEnc: i.idNumber ? pii.encrypt(i.idNumber) : null,
+            idIdx,
+            consentVersion: i.consent.version,
+            consentAt: i.consent.at,
+            consentChannel: i.consent.channel,
+          })),
+          actor.accountId,
+        );
+        await recordAuditBulk(
+          ex,
+          actor,
+          inserted.map((p) => ({
+            action: 'person.create',
+            entity: 'person',
+            entityId: p.id,
+            districtId: org.districtId,
+            after: { id: p.id, name: p.name, source: 'import' },
+          })),
+        );
+        counts.created += inserted.length;
+        for (const r of slow) {
+          const outcome = await writeDeduplicated(
+            ex,
+            pii,
+            { districtId: org.districtId, orgId: r.grid?.orgId ?? org.id, actor, mayUpdate },
+            r.incoming,
+          );
+          counts[outcome.outcome === 'review' ? 'review' : outcome.outcome] += 1;
+        }
+      };
       let fields: (LedgerField | null)[] | null = null;
       for await (const { rowNumber, cells } of readSheet(file, kind)) {
         if (!fields) {
@@ -140,33 +229,10 @@ export async function importLedger(
           continue;
         }
         if (query.mode === 'all' && counts.rejected > 0) continue; // the file will be refused: only collect issues
-        const p = parsed.person;
-        const outcome = await writeDeduplicated(
-          tx,
-          pii,
-          { districtId: org.districtId, orgId: grid?.orgId ?? org.id, actor, mayUpdate },
-          {
-            name: p.name,
-            gender: p.gender,
-            birthDate: p.birthDate,
-            phone: p.phone,
-            idNumber: p.idNumber,
-            politicalStatus: p.politicalStatus,
-            category: p.category,
-            skills: p.skills,
-            homeGridId: grid?.id ?? null,
-            branchOrgId: grid ? undefined : org.id,
-            backbone: p.backbone,
-            reserveBackbone: p.reserveBackbone,
-            consent: { version: CONSENT_VERSION, at: consentAt, channel: 'import' },
-            guardianConsent: null,
-            source: 'import',
-            status: 'registered',
-            registrationTokenId: null,
-          },
-        );
-        counts[outcome.outcome === 'review' ? 'review' : outcome.outcome] += 1;
+        batch.push({ person: parsed.person, grid });
+        if (batch.length >= BATCH) await flush(tx);
       }
+      await flush(tx);
       checkInput(file);
       if (!fields)
         throw new AppError('LEDGER_HEADER', {

@@ -1,3 +1,4 @@
+import fp from 'fastify-plugin';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { IdParamSchema } from '../../../domain/common.ts';
 import {
@@ -48,7 +49,7 @@ declare module 'fastify' {
 }
 
 /** 塔群直达 notices through the tower: registry, sending, the live stream, receipts, reports. */
-export const noticeRoutes: FastifyPluginAsyncZod = async (app) => {
+const noticeRoutesPlugin: FastifyPluginAsyncZod = async (app) => {
   const db = app.database;
   const tags = ['notices'];
   const dev = new DevRecorderAdapter();
@@ -271,3 +272,6 @@ export const noticeRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req) => notices.acknowledge(rt, req.actor(), req.params.id, req.body),
   );
 };
+
+/** Not encapsulated: the runtime (hub, channels) is decorated on the app for the bench and the tests. */
+export const noticeRoutes = fp(noticeRoutesPlugin, { name: 'notices' });

@@ -61,6 +61,16 @@ const router = createBrowserRouter([
         ],
       },
       {
+        path: 'resources',
+        element: <RequirePermission permission="venue.read" />,
+        children: [
+          {
+            index: true,
+            lazy: () => import('../features/venues/VenuesPage.tsx').then((m) => ({ Component: m.VenuesPage })),
+          },
+        ],
+      },
+      {
         path: 'accounts',
         element: <RequirePermission permission="account.read" />,
         children: [

@@ -108,21 +108,22 @@ export function RegisterPage() {
         {!langReady || info.isPending ? (
           <Spin style={{ display: 'block', margin: '64px auto' }} />
         ) : info.isError ? (
-          <Result
-            status="warning"
-            title={
-              info.error instanceof ApiError && /^QR_TOKEN_/.test(info.error.code)
-                ? info.error.problem.title
-                : t('register.loadFailed')
-            }
-            subTitle={t('register.askLeader')}
-            data-testid="register-unavailable"
-            extra={
-              info.error instanceof ApiError && info.error.status === 0 ? (
-                <Button onClick={() => void info.refetch()}>{t('common.refresh')}</Button>
-              ) : undefined
-            }
-          />
+          <div data-testid="register-unavailable">
+            <Result
+              status="warning"
+              title={
+                info.error instanceof ApiError && /^QR_TOKEN_/.test(info.error.code)
+                  ? info.error.problem.title
+                  : t('register.loadFailed')
+              }
+              subTitle={t('register.askLeader')}
+              extra={
+                info.error instanceof ApiError && info.error.status === 0 ? (
+                  <Button onClick={() => void info.refetch()}>{t('common.refresh')}</Button>
+                ) : undefined
+              }
+            />
+          </div>
         ) : (
           <RegisterForm token={token} info={info.data} />
         )}
@@ -165,13 +166,13 @@ function RegisterForm({ token, info }: { token: string; info: QrInfo }) {
     return (
       <>
         {place}
-        <Result
-          status={outcome === 'registered' ? 'success' : 'info'}
-          title={t(`register.result.${outcome}`)}
-          subTitle={t(`register.result.${outcome}Hint`)}
-          data-testid="register-result"
-          data-status={outcome}
-        />
+        <div data-testid="register-result" data-status={outcome}>
+          <Result
+            status={outcome === 'registered' ? 'success' : 'info'}
+            title={t(`register.result.${outcome}`)}
+            subTitle={t(`register.result.${outcome}Hint`)}
+          />
+        </div>
       </>
     );
   }

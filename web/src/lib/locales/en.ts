@@ -1,4 +1,5 @@
 import { peopleEn, registerEn } from './people.en.ts';
+import { venuesEn } from './venues.en.ts';
 import type { Resources } from './zh-CN.ts';
 
 /** English resources: every key of zh-CN.ts, checked by the type. */
@@ -598,6 +599,7 @@ export const en: Resources = {
   },
   people: peopleEn,
   register: registerEn,
+  venues: venuesEn,
   placeholder: {
     title: 'Coming soon',
     subtitle: 'This module is being built. It will hold:',

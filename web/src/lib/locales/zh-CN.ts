@@ -1,6 +1,7 @@
 import type { Role } from '../../../../domain/account.ts';
 import type { OrgKind } from '../../../../domain/org.ts';
 import { peopleZhCN, registerZhCN } from './people.zh-CN.ts';
+import { venuesZhCN } from './venues.zh-CN.ts';
 
 const orgKind: Record<OrgKind, string> = {
   district_committee: '团区委',
@@ -601,6 +602,7 @@ export const zhCN = {
   },
   people: peopleZhCN,
   register: registerZhCN,
+  venues: venuesZhCN,
   placeholder: {
     title: '建设中',
     subtitle: '该模块正在建设中，上线后将提供：',
