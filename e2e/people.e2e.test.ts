@@ -122,7 +122,7 @@ describe('youth registry and QR registration', () => {
     await page.getByTestId('register-phone').fill(PHONE_TYPED);
     // a wrong check digit is refused inline by the server's field error
     await page.getByTestId('register-id-number').fill(BAD_ID_NUMBER);
-    await page.locator('.ant-select:has([data-testid="register-category"])').click();
+    await page.getByTestId('register-category').click();
     await pickOption(page, '白领青年');
     await page.getByTestId('register-consent').check();
     await page.getByTestId('register-submit').click();

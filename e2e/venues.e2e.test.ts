@@ -46,8 +46,7 @@ function tomorrowShanghai(): string {
 }
 
 async function fillBooking(page: Page, date: string, purpose: string) {
-  const modal = page.getByTestId('booking-modal');
-  await modal.waitFor();
+  await page.getByTestId('booking-date').waitFor();
   await page.getByTestId('booking-date').fill(date);
   await page.getByTestId('booking-start').fill('10:00');
   await page.getByTestId('booking-end').fill('11:00');
@@ -80,10 +79,8 @@ describe('venues', () => {
       const res = await fetch(`/api/venues?q=${encodeURIComponent('柯桥街道青年之家')}`);
       return (await res.json()).items[0] as { id: number; name: string };
     });
-    await page.waitForTimeout(2000);
-    await shot(page, 'venues-02-map');
-    console.log(await page.evaluate(() => document.querySelector('[data-testid=venue-map]')?.innerHTML.slice(0, 3000)));
     await page.locator(`path.venue-marker-${venue.id}`).waitFor();
+    await shot(page, 'venues-02-map');
     await page.locator(`path.venue-marker-${venue.id}`).click({ force: true });
     const detail = page.getByTestId('venue-detail');
     await detail.getByText('柯桥街道青年之家').first().waitFor();
@@ -93,7 +90,7 @@ describe('venues', () => {
     const date = tomorrowShanghai();
     await page.getByTestId('venue-book').click();
     await fillBooking(page, date, '青年议事会');
-    await page.getByTestId('booking-modal').waitFor({ state: 'detached', timeout: 10_000 });
+    await page.getByTestId('booking-date').waitFor({ state: 'detached', timeout: 10_000 });
     const booked = await page.evaluate(
       async ({ id, date }) => {
         const q = new URLSearchParams({ from: `${date}T00:00:00+08:00`, to: `${date}T23:59:00+08:00` });

@@ -502,9 +502,41 @@ export async function findTarget(ex: Executor, id: number): Promise<TargetRow | 
   return r ? toTargetRow(r) : undefined;
 }
 
+/** What the acknowledgement needs to decide: the receipt, its org's path and the notice's reply spec. */
+export async function findTargetForAck(ex: Executor, id: number) {
+  const r = await one<any>(
+    ex,
+    sql`SELECT t.id, t.notice_id, t.district_id, t.org_id, o.path AS org_path, t.grid_id, t.responsible_account_ids,
+               n.reply_spec, n.sender_account_id
+        FROM notice_targets t JOIN orgs o ON o.id = t.org_id JOIN notices n ON n.id = t.notice_id WHERE t.id = ${id}`,
+  );
+  return r
+    ? {
+        id: num(r.id),
+        noticeId: r.notice_id as number,
+        districtId: r.district_id as number,
+        orgId: r.org_id as number,
+        orgPath: r.org_path as string,
+        gridId: r.grid_id as number | null,
+        responsibleAccountIds: ints(r.responsible_account_ids),
+        replySpec: (parseJson(r.reply_spec) ?? null) as ReplySpec | null,
+        senderAccountId: r.sender_account_id as number,
+      }
+    : undefined;
+}
+
+export type AckState = {
+  first: boolean;
+  acknowledgedAt: string;
+  acknowledgedBy: number;
+  channel: string;
+  deadlineAt: string;
+  reply: Reply | null;
+};
+
 /**
- * Records the acknowledgement once: a second tap finds it set and changes nothing but a reply
- * that was not given yet. Returns whether this call was the first.
+ * Records the acknowledgement once: a second tap finds it set and changes nothing but the reply
+ * (given now or changed). Returns the stored state and whether this call was the first.
  */
 export async function acknowledgeTarget(
   ex: Executor,
@@ -513,20 +545,36 @@ export async function acknowledgeTarget(
   channel: string,
   reply: Reply | null,
   at: Date,
-): Promise<boolean> {
-  const first = await one<{ id: unknown }>(
+): Promise<AckState> {
+  const replyJson = reply === null ? null : JSON.stringify(reply);
+  const first = await one<any>(
     ex,
     sql`UPDATE notice_targets SET acknowledged_at = ${at.toISOString()}::timestamptz, acknowledged_by = ${by},
-          ack_channel = ${channel},
-          reply = ${reply === null ? null : JSON.stringify(reply)}::jsonb,
+          ack_channel = ${channel}, reply = ${replyJson}::jsonb,
           replied_at = ${reply === null ? null : at.toISOString()}::timestamptz
-        WHERE id = ${id} AND acknowledged_at IS NULL RETURNING id`,
+        WHERE id = ${id} AND acknowledged_at IS NULL
+        RETURNING acknowledged_at, acknowledged_by, ack_channel, deadline_at, reply`,
   );
-  if (!first && reply !== null) {
-    await ex.execute(sql`UPDATE notice_targets SET reply = ${JSON.stringify(reply)}::jsonb,
-      replied_at = ${at.toISOString()}::timestamptz WHERE id = ${id}`);
-  }
-  return !!first;
+  const row =
+    first ??
+    (reply !== null
+      ? await one<any>(
+          ex,
+          sql`UPDATE notice_targets SET reply = ${replyJson}::jsonb, replied_at = ${at.toISOString()}::timestamptz
+              WHERE id = ${id} RETURNING acknowledged_at, acknowledged_by, ack_channel, deadline_at, reply`,
+        )
+      : await one<any>(
+          ex,
+          sql`SELECT acknowledged_at, acknowledged_by, ack_channel, deadline_at, reply FROM notice_targets WHERE id = ${id}`,
+        ));
+  return {
+    first: !!first,
+    acknowledgedAt: iso(row.acknowledged_at),
+    acknowledgedBy: row.acknowledged_by,
+    channel: row.ack_channel,
+    deadlineAt: iso(row.deadline_at),
+    reply: parseJson(row.reply) ?? null,
+  };
 }
 
 // Reach report ---------------------------------------------------------------------------------

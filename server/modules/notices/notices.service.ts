@@ -382,7 +382,7 @@ export async function acknowledge(
 ) {
   requirePermission(actor, 'notice.read');
   const db = rt.database.db;
-  const t = await repo.findTarget(db, targetId);
+  const t = await repo.findTargetForAck(db, targetId);
   if (!t || (actor.districtId !== null && t.districtId !== actor.districtId)) {
     if (t) await recordAudit(db, actor, { action: 'scope.denied', entity: 'notice_target', entityId: targetId });
     throw new AppError('NOTICE_TARGET_NOT_FOUND');
@@ -390,7 +390,7 @@ export async function acknowledge(
   const inScope = actor.scopePath === null || t.orgPath.startsWith(actor.scopePath);
   const responsible = t.responsibleAccountIds.includes(actor.accountId);
   // An admin above: the grid's org or an org strictly below the admin's own.
-  const above = roleCan(actor.role, 'notice.send') && inScope && (t.grid !== null || t.orgId !== actor.orgId);
+  const above = roleCan(actor.role, 'notice.send') && inScope && (t.gridId !== null || t.orgId !== actor.orgId);
   if (!responsible && !above) {
     if (!inScope) {
       await recordAudit(db, actor, { action: 'scope.denied', entity: 'notice_target', entityId: targetId });
@@ -400,41 +400,40 @@ export async function acknowledge(
   }
   const reply = input.reply ?? null;
   if (reply) {
-    const errors = checkReply(t.notice.replySpec, reply);
+    const errors = checkReply(t.replySpec, reply);
     if (errors.length) throw new AppError('NOTICE_REPLY_INVALID', { errors });
   }
   const now = rt.now();
-  const first = await db.transaction(async (tx) => {
-    const first = await repo.acknowledgeTarget(tx, targetId, actor.accountId, input.channel, reply, now);
-    if (first || reply) {
+  const state = await db.transaction(async (tx) => {
+    const state = await repo.acknowledgeTarget(tx, targetId, actor.accountId, input.channel, reply, now);
+    if (state.first || reply) {
       await recordAudit(tx, actor, {
-        action: first ? 'notice.ack' : 'notice.reply',
+        action: state.first ? 'notice.ack' : 'notice.reply',
         entity: 'notice_target',
         entityId: targetId,
         districtId: t.districtId,
         after: { noticeId: t.noticeId, channel: input.channel, reply },
       });
     }
-    return first;
+    return state;
   });
-  const after = (await repo.findTarget(db, targetId))!;
-  if (first) {
-    rt.hub.publish(after.notice.sender.id, {
+  if (state.first) {
+    rt.hub.publish(t.senderAccountId, {
       type: 'ack',
       noticeId: t.noticeId,
       targetId,
-      acknowledgedAt: after.acknowledgedAt!,
+      acknowledgedAt: state.acknowledgedAt,
     });
   }
   return {
     targetId,
     noticeId: t.noticeId,
-    acknowledgedAt: after.acknowledgedAt!,
-    acknowledgedBy: after.acknowledgedBy!,
-    channel: after.ackChannel ?? input.channel,
-    onTime: isOnTime(new Date(after.acknowledgedAt!), new Date(after.deadlineAt)),
-    firstAck: first,
-    reply: after.reply,
+    acknowledgedAt: state.acknowledgedAt,
+    acknowledgedBy: state.acknowledgedBy,
+    channel: state.channel,
+    onTime: isOnTime(new Date(state.acknowledgedAt), new Date(state.deadlineAt)),
+    firstAck: state.first,
+    reply: state.reply,
   };
 }
 

@@ -410,17 +410,15 @@ describe('escalation', () => {
     const n = 2000;
     // 2,000 villages under T2, each with a grid leader bound to it.
     await ctx.database.db.execute(sql`
-      WITH s AS (SELECT g FROM generate_series(1, ${n}) g),
-      o AS (
-        INSERT INTO orgs (district_id, parent_id, kind, name, hierarchical, path, depth, name_pinyin, name_initials)
-        SELECT ${world.districtA}, ${world.t2.id}, 'village_branch', '浸泡村' || g, true, '', 2, 'jp' || g, 'jp' || g FROM s
-        RETURNING id)
-      UPDATE orgs SET path = ${world.t2.path} || o.id || '/' FROM o WHERE orgs.id = o.id`);
+      INSERT INTO orgs (district_id, parent_id, kind, name, hierarchical, path, depth, name_pinyin, name_initials)
+      SELECT ${world.districtA}, ${world.t2.id}, 'village_branch', '浸泡村' || g, true, '', 2, 'jp' || g, 'jp' || g
+      FROM generate_series(1, ${n}) g`);
+    await ctx.database.db.execute(sql`UPDATE orgs SET path = ${world.t2.path} || id || '/' WHERE path = ''`);
     await ctx.database.db.execute(sql`
       INSERT INTO accounts (district_id, org_id, username, display_name, role, password_hash, must_change_password)
       SELECT ${world.districtA}, o.id, 'soak' || o.id, '浸泡' || o.id, 'grid_leader', 'x', false
       FROM orgs o WHERE o.name LIKE '浸泡村%'`);
-    await admin.put('/api/notices/settings', { urgentSeconds: 8 });
+    await admin.put('/api/notices/settings', { urgentSeconds: 20 });
     const leaders = await many<{ id: number; org_id: number; path: string }>(
       ctx.database.db,
       sql`SELECT a.id, a.org_id, o.path FROM accounts a JOIN orgs o ON o.id = a.org_id WHERE a.username LIKE 'soak%'`,
@@ -454,6 +452,7 @@ describe('escalation', () => {
     });
     // About 60 % acknowledge within the deadline, at random times, some tapping twice.
     const onTime = leaders.filter((_, i) => (i * 7919) % 10 < 6);
+    const t0 = Date.now();
     await Promise.all(
       onTime.map(async (l, i) => {
         await sleep((i * 37) % 1500);
@@ -461,7 +460,8 @@ describe('escalation', () => {
         if (i % 5 === 0) await acknowledge(rt, actorOf(l), received.get(l.id)!, { channel: 'web' });
       }),
     );
-    const wait = 8100 - (Date.now() - new Date(res.json().sentAt).getTime());
+    expect(Date.now() - t0, 'acknowledgements took longer than the deadline').toBeLessThan(20_000);
+    const wait = 20100 - (Date.now() - new Date(res.json().sentAt).getTime());
     if (wait > 0) await sleep(wait);
     expect(await ctx.app.jobs.tick()).toBeGreaterThanOrEqual(1);
     for (const u of unsubscribe) u();
@@ -479,9 +479,9 @@ describe('escalation', () => {
       ctx.database.db,
       sql`SELECT e.target_id, count(*)::int AS n, bool_or(t.acknowledged_at IS NOT NULL) AS acked
           FROM notice_escalations e JOIN notice_targets t ON t.id = e.target_id
-          WHERE e.notice_id = ${noticeId} GROUP BY e.target_id`,
+          WHERE e.notice_id = ${noticeId} AND e.level = 1 GROUP BY e.target_id`,
     );
-    expect(escalations.every((e) => e.n === 1 && !e.acked)).toBe(true);
+    expect(escalations.filter((e) => e.n !== 1 || e.acked)).toEqual([]);
     expect(escalations).toHaveLength(n + 2 - onTime.length);
     const onTimeEscalated = await count(
       sql`SELECT count(*)::int AS n FROM notice_targets t JOIN notice_escalations e ON e.target_id = t.id

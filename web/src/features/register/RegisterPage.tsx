@@ -85,6 +85,8 @@ export function RegisterPage() {
     retry: false,
   });
 
+  // a revoked, expired or forged code: the server's message already says to ask for a new one
+  const tokenProblem = info.error instanceof ApiError && /^QR_TOKEN_/.test(info.error.code);
   return (
     <div
       style={{
@@ -111,12 +113,8 @@ export function RegisterPage() {
           <div data-testid="register-unavailable">
             <Result
               status="warning"
-              title={
-                info.error instanceof ApiError && /^QR_TOKEN_/.test(info.error.code)
-                  ? info.error.problem.title
-                  : t('register.loadFailed')
-              }
-              subTitle={t('register.askLeader')}
+              title={tokenProblem ? (info.error as ApiError).problem.title : t('register.loadFailed')}
+              subTitle={tokenProblem ? undefined : info.error.message}
               extra={
                 info.error instanceof ApiError && info.error.status === 0 ? (
                   <Button onClick={() => void info.refetch()}>{t('common.refresh')}</Button>

@@ -60,12 +60,13 @@ export function VenueMapPanel({
             key={v.id}
             center={[v.location.lat, v.location.lon]}
             radius={v.id === selectedId ? 11 : 8}
+            // set at creation (pathOptions only restyles): the E2E and the stylesheet find markers by it
+            className={`venue-marker venue-marker-${v.id}`}
             pathOptions={{
               color: '#fff',
               weight: 2,
               fillColor: TYPE_COLORS[v.type],
               fillOpacity: v.active ? 0.9 : 0.4,
-              className: `venue-marker venue-marker-${v.id}`,
             }}
             eventHandlers={{ click: () => onSelect(v) }}
           >

@@ -208,7 +208,6 @@ export const registerEn: Resources['register'] = {
   pageTitle: 'Registration · Jingwei',
   heading: 'Youth registration',
   loadFailed: 'This registration page cannot be opened',
-  askLeader: 'Ask your grid leader for a new code.',
   field: {
     name: 'Name',
     phone: 'Mobile',

@@ -203,7 +203,6 @@ export const registerZhCN = {
   pageTitle: '二维报到 · 经纬',
   heading: '青年二维报到',
   loadFailed: '无法打开报到页面',
-  askLeader: '请联系您所在网格的网格长获取新的二维码。',
   field: {
     name: '姓名',
     phone: '手机号',

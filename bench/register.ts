@@ -1,0 +1,146 @@
+/**
+ * QR self-registration under load (二维报到 at a mass event): autocannon on loopback against
+ * POST /api/qr/:token/register of the real app (validation, blind index, SM4, de-duplicated write,
+ * audit, replay guard), every request a different young person. Baseline in the same run: a bare
+ * Fastify handler that parses the same JSON body and answers. Reports req/s, p50/p99 and the ratio.
+ *
+ *   npx tsx bench/register.ts --db postgresql   # TEST_DATABASE_URL or postgres://postgres@127.0.0.1:5432/postgres
+ *   npx tsx bench/register.ts                   # PGlite (one connection: expect far less)
+ *   options: --seconds 15 --connections 50
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import Fastify from 'fastify';
+import { CONSENT_VERSION } from '../domain/person.ts';
+import { buildApp } from '../server/app.ts';
+import { loadConfig } from '../server/config.ts';
+import { Database } from '../server/db/client.ts';
+import { seedDemo } from '../server/seed/demo.ts';
+
+const { values } = parseArgs({
+  options: {
+    db: { type: 'string', default: 'pglite' },
+    seconds: { type: 'string', default: '15' },
+    connections: { type: 'string', default: '50' },
+  },
+});
+const SECONDS = Number(values.seconds);
+const CONNECTIONS = Number(values.connections);
+
+async function open(): Promise<{ database: Database; drop: () => Promise<void> }> {
+  if (values.db === 'postgresql') {
+    const url = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+    const name = `jw_bench_${crypto.randomBytes(4).toString('hex')}`;
+    const admin = await Database.open({ kind: 'postgresql', url, poolSize: 1 });
+    await admin.query(`CREATE DATABASE ${name}`);
+    const u = new URL(url);
+    u.pathname = `/${name}`;
+    const database = await Database.open({ kind: 'postgresql', url: u.toString(), poolSize: 20 });
+    return {
+      database,
+      drop: async () => {
+        await database.close();
+        await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
+        await admin.close();
+      },
+    };
+  }
+  const database = await Database.open({ kind: 'pglite' });
+  return { database, drop: () => database.close() };
+}
+
+let seq = 0;
+/** A different valid young person per request: unique phone and submission id. */
+function nextBody(): string {
+  seq += 1;
+  return JSON.stringify({
+    name: '压测青年',
+    phone: `15${String(100000000 + seq).slice(-9)}`,
+    birthDate: '2001-06-01',
+    category: 'other',
+    consent: true,
+    consentVersion: CONSENT_VERSION,
+    submissionId: `bench${seq.toString(36).padStart(12, '0')}`,
+  });
+}
+
+async function load(url: string) {
+  const result = await autocannon({
+    url,
+    method: 'POST',
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    headers: { 'content-type': 'application/json' },
+    requests: [{ setupRequest: (req) => ({ ...req, body: nextBody() }) }],
+  });
+  return {
+    requestsPerSecond: Math.round(result.requests.average),
+    p50ms: result.latency.p50,
+    p99ms: result.latency.p99,
+    total: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
+}
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-bench-register-'));
+const { database, drop } = await open();
+const bare = Fastify({ logger: false });
+try {
+  await database.migrate();
+  await seedDemo(database, 'Bench2026pass');
+  process.env.JINGWEI_QR_RATE_LIMIT = '100000000'; // one loopback IP plays thousands of phones
+  const config = { ...loadConfig(), dataDir, logLevel: 'warn', webDist: null, jobPollMs: 0, port: 0, host: '127.0.0.1' };
+  const app = await buildApp(config, database);
+  const base = await app.listen({ port: 0, host: '127.0.0.1' });
+
+  // A grid leader makes the code the way the console does.
+  const login = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: 'Bench2026pass' }),
+  });
+  const cookie = login.headers.get('set-cookie')!.split(';')[0];
+  const { csrfToken } = await login.json();
+  const grids = await (await fetch(`${base}/api/grids?pageSize=1`, { headers: { cookie } })).json();
+  const token = await (
+    await fetch(`${base}/api/registration-tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
+      body: JSON.stringify({ gridId: grids.items[0].id, expiresInDays: 7 }),
+    })
+  ).json();
+  const tokenString = String(token.url).split('/r/')[1];
+  if (!tokenString) throw new Error(`no token: ${JSON.stringify(token)}`);
+
+  bare.post('/register', async (req) => ({ ok: true, echo: (req.body as { name: string }).name }));
+  const bareBase = await bare.listen({ port: 0, host: '127.0.0.1' });
+
+  const baseline = await load(`${bareBase}/register`);
+  const real = await load(`${base}/api/qr/${tokenString}/register`);
+  await app.close();
+
+  const report = {
+    bench: 'register',
+    db: values.db,
+    connections: CONNECTIONS,
+    seconds: SECONDS,
+    register: real,
+    bareHandler: baseline,
+    ratioBareToRegister: +(baseline.requestsPerSecond / Math.max(1, real.requestsPerSecond)).toFixed(1),
+    node: process.version,
+    cpus: os.cpus().length,
+    at: new Date().toISOString(),
+  };
+  console.log(JSON.stringify(report, null, 2));
+  fs.mkdirSync('bench/results', { recursive: true });
+  fs.writeFileSync(`bench/results/register-${values.db}.json`, `${JSON.stringify(report, null, 2)}\n`);
+} finally {
+  await bare.close();
+  await drop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}
