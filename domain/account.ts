@@ -45,6 +45,12 @@ export type Permission =
   | 'venue.manage'
   /** book venues for orgs of the own subtree */
   | 'venue.book'
+  /** 党群公积金 see provident-fund accounts of the own subtree */
+  | 'fund.read'
+  /** request withdrawals for accounts of the own subtree */
+  | 'fund.request'
+  /** district policy, accounts, deposits, donations, reversals, approving withdrawals */
+  | 'fund.manage'
   /** 塔群直达 receive notices, acknowledge, follow the live stream */
   | 'notice.read'
   /** send notices down the subtree, read their reach reports */
@@ -68,6 +74,8 @@ const PERMISSIONS: Record<Role, readonly Permission[]> = {
     'venue.read',
     'venue.manage',
     'venue.book',
+    'fund.read',
+    'fund.manage',
     'notice.read',
     'notice.send',
     'notice.manage',
@@ -88,6 +96,9 @@ const PERMISSIONS: Record<Role, readonly Permission[]> = {
     'venue.read',
     'venue.manage',
     'venue.book',
+    'fund.read',
+    'fund.request',
+    'fund.manage',
     'notice.read',
     'notice.send',
     'notice.manage',
@@ -104,6 +115,8 @@ const PERMISSIONS: Record<Role, readonly Permission[]> = {
     'venue.read',
     'venue.manage',
     'venue.book',
+    'fund.read',
+    'fund.request',
     'notice.read',
     'notice.send',
     'notice.manage',

@@ -334,6 +334,42 @@ export const ERROR_MESSAGES = {
     'zh-CN': '不支持的文件类型，请上传 .xlsx 或 .csv',
     en: 'Unsupported file type; upload .xlsx or .csv',
   },
+  FUND_ACCOUNT_NOT_FOUND: {
+    status: 404,
+    'zh-CN': '公积金账户不存在或不在您的管辖范围内',
+    en: 'Provident-fund account not found',
+  },
+  DUPLICATE_FUND_ACCOUNT: {
+    status: 409,
+    'zh-CN': '该组织本年度已有公积金账户',
+    en: 'The organisation already has an account for that year',
+  },
+  FUND_LIMIT_EXCEEDED: {
+    status: 422,
+    'zh-CN': '超出可提取额度（存入金额 × 提取倍数）',
+    en: 'More than the withdrawal limit (deposits × multiplier)',
+  },
+  WITHDRAWAL_NOT_FOUND: {
+    status: 404,
+    'zh-CN': '提取申请不存在或不在您的管辖范围内',
+    en: 'Withdrawal request not found',
+  },
+  WITHDRAWAL_STATE: {
+    status: 409,
+    'zh-CN': '该提取申请已处理',
+    en: 'The withdrawal request has already been decided',
+  },
+  FUND_ENTRY_NOT_FOUND: { status: 404, 'zh-CN': '账目不存在', en: 'Ledger entry not found' },
+  ENTRY_ALREADY_REVERSED: {
+    status: 409,
+    'zh-CN': '该笔账目已冲正，不能重复冲正',
+    en: 'The entry has already been reversed',
+  },
+  ENTRY_NOT_REVERSIBLE: {
+    status: 422,
+    'zh-CN': '冲正记录本身不能再冲正',
+    en: 'A reversing entry cannot itself be reversed',
+  },
   PAYLOAD_TOO_LARGE: { status: 413, 'zh-CN': '提交的内容过大', en: 'The request is too large' },
   RATE_LIMITED: { status: 429, 'zh-CN': '请求过于频繁，请稍后再试', en: 'Too many requests; try again later' },
   INTERNAL: { status: 500, 'zh-CN': '服务器内部错误，请稍后再试', en: 'Internal server error' },

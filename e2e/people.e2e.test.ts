@@ -164,7 +164,7 @@ describe('youth registry and QR registration', () => {
     await page.getByTestId('person-confirm').click();
     await expect
       .poll(() =>
-        page.getByTestId('person-detail').getByTestId(`person-status-${personId}`).getAttribute('data-status'),
+        page.getByTestId('person-detail').getByTestId(`person-status-${personId}`).first().getAttribute('data-status'),
       )
       .toBe('registered');
     await shot(page, 'people-04-confirmed');

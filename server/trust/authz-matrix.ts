@@ -41,6 +41,7 @@ import {
   SUBTREE,
 } from './matrix/common.ts';
 import { gridRules } from './matrix/grids.ts';
+import { ledgerRules } from './matrix/ledgers.ts';
 import { noticeRules } from './matrix/notices.ts';
 import { peopleRules } from './matrix/people.ts';
 import { registrationRules } from './matrix/registrations.ts';
@@ -262,6 +263,7 @@ export const AUTHZ_MATRIX: Record<string, RouteRule> = {
   // ── modules with their rows in ./matrix/ ──────────────────────────────────────────────────
   ...gridRules,
   ...peopleRules,
+  ...ledgerRules,
   ...registrationRules,
   ...assessmentRules,
   ...venueRules,

@@ -218,7 +218,7 @@ for (const route of Object.keys(AUTHZ_MATRIX)) {
             await addAccount(ctx.database, username, role, homeOf(role));
             client = await loggedIn(username);
           }
-          const res = await client.request(method, req.url, req.payload);
+          const res = await client.request(method, req.url, req.payload, req.headers);
           expect(
             matches(cells[scope], res.statusCode),
             `${method} ${req.url} as ${role} (${scope}): expected ${cells[scope]}, got ${res.statusCode} ${res.body.slice(0, 300)}`,

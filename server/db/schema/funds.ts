@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   bigint,
   check,
   index,
@@ -42,7 +43,10 @@ export const fundAccounts = pgTable(
     year: integer('year').notNull(),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('fund_accounts_org_year_uq').on(t.orgId, t.year), index('fund_accounts_district_idx').on(t.districtId)],
+  (t) => [
+    uniqueIndex('fund_accounts_org_year_uq').on(t.orgId, t.year),
+    index('fund_accounts_district_idx').on(t.districtId),
+  ],
 );
 
 /** 提取申请 a withdrawal request naming an activity or order; the district approves or rejects it. */
@@ -103,7 +107,7 @@ export const fundEntries = pgTable(
     /** the withdrawal request this entry posts (at most one entry posts a request) */
     withdrawalId: integer('withdrawal_id').references(() => fundWithdrawals.id),
     /** the entry this one reverses (at most one reversal per entry) */
-    reversesEntryId: integer('reverses_entry_id'),
+    reversesEntryId: integer('reverses_entry_id').references((): AnyPgColumn => fundEntries.id),
     createdBy: integer('created_by')
       .notNull()
       .references(() => accounts.id),

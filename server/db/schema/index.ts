@@ -6,3 +6,4 @@ export * from './venues.ts';
 export * from './jobs.ts';
 export * from './notices.ts';
 export * from './ledgers.ts';
+export * from './funds.ts';

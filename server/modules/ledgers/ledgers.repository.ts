@@ -28,7 +28,7 @@ export async function gridsUnder(
 type ImportWrite = Omit<LedgerImportResult, 'id' | 'errors' | 'errorsTruncated' | 'createdAt'> & {
   districtId: number;
   orgId: number;
-  accountId: number;
+  accountId: number | null;
   issues: LedgerIssue[];
 };
 

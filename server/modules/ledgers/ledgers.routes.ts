@@ -63,11 +63,11 @@ export const ledgerRoutes: FastifyPluginAsyncZod = async (app) => {
     '/api/people/import-template.xlsx',
     { schema: { tags, description: 'The ledger import template (.xlsx) with notes and dropdowns.' } },
     async (req, reply) => {
-      req.actor();
-      const lang = req.actor().lang;
+      const actor = req.actor();
+      const lang = actor.lang;
       return sendFile(
         reply,
-        await ledgers.templateWorkbook(lang),
+        await ledgers.templateWorkbook(actor),
         lang === 'en' ? 'youth-ledger-template.xlsx' : '青年台账导入模板.xlsx',
       );
     },

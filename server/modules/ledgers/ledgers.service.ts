@@ -327,7 +327,9 @@ export async function searchImports(database: Database, actor: Actor) {
 }
 
 /** The import template: header with notes, dropdowns for enumerations, ID column formatted as text. */
-export async function templateWorkbook(lang: Lang): Promise<Readable> {
+export async function templateWorkbook(actor: Actor): Promise<Readable> {
+  requirePermission(actor, 'person.write');
+  const lang = actor.lang;
   const { workbook, output } = streamingWorkbook();
   const sheet = workbook.addWorksheet(lang === 'en' ? 'Youth ledger' : '青年台账');
   sheet.columns = LEDGER_COLUMNS.map((c) => ({

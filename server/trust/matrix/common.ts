@@ -53,7 +53,8 @@ export type Target = {
   shared<T>(key: string, make: () => Promise<T>): Promise<T>;
 };
 
-export type MatrixRequest = { url: string; payload?: unknown };
+/** `headers` for bodies that are not JSON (a spreadsheet upload). */
+export type MatrixRequest = { url: string; payload?: unknown; headers?: Record<string, string> };
 
 export type RouteRule = {
   /** Builds the request for one scope; it must be one an authorized caller gets a 2xx for. */
