@@ -344,6 +344,11 @@ export const ERROR_MESSAGES = {
     'zh-CN': '该组织本年度已有公积金账户',
     en: 'The organisation already has an account for that year',
   },
+  FUND_ORG_KIND: {
+    status: 422,
+    'zh-CN': '公积金账户须属于村、社区团总支或两新组织团委',
+    en: 'A provident-fund account belongs to a village or community branch or a two-new committee',
+  },
   FUND_LIMIT_EXCEEDED: {
     status: 422,
     'zh-CN': '超出可提取额度（存入金额 × 提取倍数）',

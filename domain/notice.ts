@@ -176,15 +176,14 @@ export function summariseReach(
 ): { total: ReachSummary; levels: LevelReach[] } {
   const total = reachOf('district', receipts, deadlineSeconds);
   const overdue = elapsedSeconds > deadlineSeconds;
-  const late = receipts.filter((r) =>
-    r.ackSeconds === null ? overdue : r.ackSeconds > deadlineSeconds,
-  ).length;
+  const late = receipts.filter((r) => (r.ackSeconds === null ? overdue : r.ackSeconds > deadlineSeconds)).length;
   const lastAck = receipts.reduce((m, r) => Math.max(m, r.ackSeconds ?? 0), 0);
   const span = Math.max(2 * deadlineSeconds, Math.min(elapsedSeconds, 3 * deadlineSeconds), lastAck, 1);
   const width = Math.max(1, Math.ceil(span / 40));
   const buckets = Math.ceil((span + 1) / width);
   const counts = new Array<number>(buckets).fill(0);
-  for (const r of receipts) if (r.ackSeconds !== null) counts[Math.min(buckets - 1, Math.floor(r.ackSeconds / width))]++;
+  for (const r of receipts)
+    if (r.ackSeconds !== null) counts[Math.min(buckets - 1, Math.floor(r.ackSeconds / width))]++;
   let cumulative = 0;
   const timeline = counts.map((n, i) => {
     cumulative += n;
@@ -215,7 +214,7 @@ const MultiLine = (max: number) =>
     .string()
     .trim()
     .max(max)
-    .regex(/^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/u);
+    .regex(/^(?:[^\p{Cc}]|[\t\n\r])*$/u);
 
 export const ReplyFieldSchema = z
   .object({
@@ -400,9 +399,7 @@ export const AttachmentInputSchema = z
       .regex(/^[a-z0-9.+-]+\/[a-z0-9.+-]+$/i),
     /** file content, base64 */
     /** file content, base64 (the service refuses more than MAX_ATTACHMENT_BYTES decoded, with 413) */
-    dataBase64: z
-      .string()
-      .regex(/^[A-Za-z0-9+/]*={0,2}$/, { message: 'attachment.base64' }),
+    dataBase64: z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, { message: 'attachment.base64' }),
   })
   .strict();
 

@@ -1,13 +1,12 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ServerProcess, startServer } from '../server/test/server-process.ts';
+import { PASSWORD, seededDataDir } from './support.ts';
 
 const SHOTS = path.resolve('test-results/e2e');
-const PASSWORD = 'E2eDemo2026';
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-e2e-'));
+const dataDir = seededDataDir();
 let server: ServerProcess;
 let browser: Browser;
 

@@ -200,6 +200,25 @@ describe('youth registry and QR registration', () => {
     expect(await page.getByTestId('person-identifiers-id-number').textContent()).toBe(ID_NUMBER);
     expect(await page.getByTestId('person-identifiers').textContent()).toContain('审计');
     await shot(page, 'people-06-identifiers');
+    await page.locator('.ant-drawer-close').first().click();
+    await page.getByTestId('person-detail').waitFor({ state: 'hidden' });
+
+    // A ledger with one good and one bad row: the valid row is imported, the bad one reported.
+    await page.getByTestId('people-import').click();
+    const modal = page.getByTestId('people-import-modal');
+    await modal.locator('input[type=file]').setInputFiles({
+      name: '台账.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('姓名,出生日期,手机号\n导入青年甲,2001-03-04,13900001111\n导入青年乙,2001-03-04,12345\n'),
+    });
+    await page.getByTestId('people-import-run').click();
+    const imported = page.getByTestId('people-import-result');
+    await imported.waitFor();
+    expect(await imported.getAttribute('data-status')).toBe('imported');
+    const errors = (await page.getByTestId('people-import-errors').textContent()) ?? '';
+    expect(errors).toContain('3');
+    expect(errors).toContain('手机号');
+    await shot(page, 'people-07-import');
     await page.close();
   });
 });

@@ -3,17 +3,26 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { inject } from 'vitest';
 import { type ServerProcess, startServer } from '../server/test/server-process.ts';
+import { E2E_PASSWORD } from './global-setup.ts';
 
 export const SHOTS = path.resolve('test-results/e2e');
-export const PASSWORD = 'E2eDemo2026';
+export const PASSWORD = E2E_PASSWORD;
+
+/** A fresh data dir holding a copy of the seeded demo database made once by e2e/global-setup.ts. */
+export function seededDataDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-e2e-'));
+  fs.cpSync(inject('e2eTemplateDir'), dir, { recursive: true });
+  return dir;
+}
 
 export type E2eEnv = { server: ServerProcess; browser: Browser; close(): Promise<void> };
 
 /** A fresh `jingwei serve` on a temporary data dir (demo district seeded) and a headless Chromium. */
 export async function startE2e(): Promise<E2eEnv> {
   fs.mkdirSync(SHOTS, { recursive: true });
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-e2e-'));
+  const dataDir = seededDataDir();
   const [server, browser] = await Promise.all([
     startServer({ JINGWEI_DATA_DIR: dataDir, JINGWEI_DEMO_PASSWORD: PASSWORD }),
     chromium.launch({

@@ -74,7 +74,9 @@ describe('venues', () => {
 
     // The map shows every demo venue; the one we want is a marker to click.
     await page.getByTestId('venue-tab-map').click();
-    await expect.poll(async () => Number(await page.getByTestId('venue-map').getAttribute('data-venue-count'))).toBe(13);
+    await expect
+      .poll(async () => Number(await page.getByTestId('venue-map').getAttribute('data-venue-count')))
+      .toBe(13);
     const venue = await page.evaluate(async () => {
       const res = await fetch(`/api/venues?q=${encodeURIComponent('柯桥街道青年之家')}`);
       return (await res.json()).items[0] as { id: number; name: string };

@@ -25,6 +25,7 @@ import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
 import { districtRoutes } from './modules/districts/districts.routes.ts';
 import { countActiveGridsOfOrg, countGridsByOrg } from './modules/grids/grids.repository.ts';
+import { fundRoutes } from './modules/funds/funds.routes.ts';
 import { gridRoutes } from './modules/grids/grids.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { ledgerRoutes } from './modules/ledgers/ledgers.routes.ts';
@@ -146,6 +147,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   await app.register(registrationRoutes);
   await app.register(assessmentRoutes);
   await app.register(venueRoutes);
+  await app.register(fundRoutes);
 
   await app.register(noticeRoutes);
 

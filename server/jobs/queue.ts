@@ -17,7 +17,11 @@ import { type Executor, many } from '../db/sql.ts';
 
 /** What a handler may return: work to do after its transaction committed (push, send). */
 export type AfterCommit = (() => Promise<void>) | undefined;
-export type JobHandler = (ex: Executor, payload: any, job: { id: number; runAt: Date; now: Date }) => Promise<AfterCommit>;
+export type JobHandler = (
+  ex: Executor,
+  payload: any,
+  job: { id: number; runAt: Date; now: Date },
+) => Promise<AfterCommit>;
 /** Periodic work done on every tick after the due jobs (e.g. the delivery outbox). */
 export type TickTask = (now: Date) => Promise<void>;
 

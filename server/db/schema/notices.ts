@@ -66,7 +66,9 @@ export const towerGroups = pgTable(
   },
   (t) => [
     check('tower_groups_one_owner', sql`(${t.orgId} IS NULL) <> (${t.gridId} IS NULL)`),
-    uniqueIndex('tower_groups_org_channel_uq').on(t.orgId, t.channel).where(sql`${t.active} AND ${t.orgId} IS NOT NULL`),
+    uniqueIndex('tower_groups_org_channel_uq')
+      .on(t.orgId, t.channel)
+      .where(sql`${t.active} AND ${t.orgId} IS NOT NULL`),
     uniqueIndex('tower_groups_grid_channel_uq')
       .on(t.gridId, t.channel)
       .where(sql`${t.active} AND ${t.gridId} IS NOT NULL`),

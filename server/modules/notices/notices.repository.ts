@@ -54,11 +54,7 @@ const ints = (v: unknown): number[] =>
   Array.isArray(v)
     ? v.map(Number)
     : typeof v === 'string'
-      ? v
-          .replace(/[{}]/g, '')
-          .split(',')
-          .filter(Boolean)
-          .map(Number)
+      ? v.replace(/[{}]/g, '').split(',').filter(Boolean).map(Number)
       : [];
 
 // Settings -------------------------------------------------------------------------------------
@@ -259,7 +255,11 @@ export async function targetsForAccounts(ex: Executor, noticeId: number, account
     sql`SELECT id, responsible_account_ids, deadline_at FROM notice_targets
         WHERE notice_id = ${noticeId} AND responsible_account_ids && ${intArray(accountIds)}`,
   );
-  return rows.map((r) => ({ id: num(r.id), accounts: ints(r.responsible_account_ids), deadlineAt: iso(r.deadline_at) }));
+  return rows.map((r) => ({
+    id: num(r.id),
+    accounts: ints(r.responsible_account_ids),
+    deadlineAt: iso(r.deadline_at),
+  }));
 }
 
 // Reading notices ------------------------------------------------------------------------------
@@ -312,7 +312,10 @@ function toNoticeRow(r: any): NoticeRow {
 
 /** A notice whose sender org lies inside the actor's scope. */
 export async function findNoticeInScope(ex: Executor, actor: Actor, id: number): Promise<NoticeRow | undefined> {
-  const r = await one(ex, sql`SELECT ${NOTICE_COLUMNS} FROM ${NOTICE_FROM} WHERE n.id = ${id} AND ${senderScope(actor)}`);
+  const r = await one(
+    ex,
+    sql`SELECT ${NOTICE_COLUMNS} FROM ${NOTICE_FROM} WHERE n.id = ${id} AND ${senderScope(actor)}`,
+  );
   return r ? toNoticeRow(r) : undefined;
 }
 
@@ -375,7 +378,9 @@ export async function readAttachment(ex: Executor, noticeId: number, attachmentI
     sql`SELECT name, mime_type, encode(data, 'base64') AS b64 FROM notice_attachments
         WHERE id = ${attachmentId} AND notice_id = ${noticeId}`,
   );
-  return r ? { name: r.name, mimeType: r.mime_type, data: Buffer.from(r.b64.replace(/\s+/g, ''), 'base64') } : undefined;
+  return r
+    ? { name: r.name, mimeType: r.mime_type, data: Buffer.from(r.b64.replace(/\s+/g, ''), 'base64') }
+    : undefined;
 }
 
 /** Whether the account is responsible for a target of the notice (may read it and its attachments). */
@@ -478,7 +483,10 @@ export async function listInbox(
       : q.status === 'acknowledged'
         ? sql`AND t.acknowledged_at IS NOT NULL`
         : sql``;
-  const rows = await many(ex, sql`${TARGET_SELECT} WHERE ${mine} ${status} ORDER BY n.sent_at DESC, t.id DESC LIMIT ${q.limit}`);
+  const rows = await many(
+    ex,
+    sql`${TARGET_SELECT} WHERE ${mine} ${status} ORDER BY n.sent_at DESC, t.id DESC LIMIT ${q.limit}`,
+  );
   const pending = await one<{ n: number }>(
     ex,
     sql`SELECT count(*)::int AS n FROM notice_targets t JOIN notices n ON n.id = t.notice_id
@@ -616,7 +624,14 @@ export async function listLate(ex: Executor, noticeId: number, now: Date, limit 
 }
 
 /** 月度及时率 on-time share of receipts per town for notices sent in [from, to). */
-export async function onTimeByTown(ex: Executor, actor: Actor, districtId: number, from: string, to: string, now: Date) {
+export async function onTimeByTown(
+  ex: Executor,
+  actor: Actor,
+  districtId: number,
+  from: string,
+  to: string,
+  now: Date,
+) {
   const rows = await many<{ town_id: number; town_name: string; targets: number; on_time: number }>(
     ex,
     sql`SELECT town.id AS town_id, town.name AS town_name, count(*)::int AS targets,

@@ -123,7 +123,12 @@ const noticeRoutesPlugin: FastifyPluginAsyncZod = async (app) => {
   app.delete(
     '/api/notices/towers/:id',
     {
-      schema: { tags, description: 'Deactivates the group.', params: IdParamSchema, response: { 200: TowerGroupSchema } },
+      schema: {
+        tags,
+        description: 'Deactivates the group.',
+        params: IdParamSchema,
+        response: { 200: TowerGroupSchema },
+      },
     },
     async (req) => towers.deactivateTowerGroup(db, req.actor(), req.params.id),
   );
@@ -178,45 +183,41 @@ const noticeRoutesPlugin: FastifyPluginAsyncZod = async (app) => {
   );
 
   // Server-sent events. Hidden from the OpenAPI document: it is a stream, not a JSON answer.
-  app.get(
-    '/api/notices/stream',
-    { schema: { hide: true, querystring: StreamQuerySchema } },
-    async (req, reply) => {
-      const actor = req.actor();
-      requirePermission(actor, 'notice.read');
-      const pending = (await notices.getInbox(rt, actor, { status: 'pending', limit: 1 })).pending;
-      const headers: Record<string, string | number | string[]> = {};
-      for (const [k, v] of Object.entries(reply.getHeaders())) if (v !== undefined) headers[k] = v as string;
-      reply.hijack();
-      const raw = reply.raw;
-      raw.writeHead(200, {
-        ...headers,
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        'x-accel-buffering': 'no',
-      });
-      const write = (event: NoticeStreamEvent) => {
-        if (!raw.writableEnded) raw.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
-      };
-      write({ type: 'ready', accountId: actor.accountId, pending });
-      if (req.query.once) {
-        raw.end();
-        return;
-      }
-      raw.write('retry: 3000\n\n');
-      const heartbeat = setInterval(() => {
-        if (!raw.writableEnded) raw.write(': heartbeat\n\n');
-      }, HEARTBEAT_MS);
-      let unsubscribe = () => {};
-      const end = () => {
-        clearInterval(heartbeat);
-        unsubscribe();
-        if (!raw.writableEnded) raw.end();
-      };
-      unsubscribe = rt.hub.subscribe(actor.accountId, write, end);
-      req.raw.on('close', end);
-    },
-  );
+  app.get('/api/notices/stream', { schema: { hide: true, querystring: StreamQuerySchema } }, async (req, reply) => {
+    const actor = req.actor();
+    requirePermission(actor, 'notice.read');
+    const pending = (await notices.getInbox(rt, actor, { status: 'pending', limit: 1 })).pending;
+    const headers: Record<string, string | number | string[]> = {};
+    for (const [k, v] of Object.entries(reply.getHeaders())) if (v !== undefined) headers[k] = v as string;
+    reply.hijack();
+    const raw = reply.raw;
+    raw.writeHead(200, {
+      ...headers,
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      'x-accel-buffering': 'no',
+    });
+    const write = (event: NoticeStreamEvent) => {
+      if (!raw.writableEnded) raw.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+    };
+    write({ type: 'ready', accountId: actor.accountId, pending });
+    if (req.query.once) {
+      raw.end();
+      return;
+    }
+    raw.write('retry: 3000\n\n');
+    const heartbeat = setInterval(() => {
+      if (!raw.writableEnded) raw.write(': heartbeat\n\n');
+    }, HEARTBEAT_MS);
+    let unsubscribe = () => {};
+    const end = () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+      if (!raw.writableEnded) raw.end();
+    };
+    unsubscribe = rt.hub.subscribe(actor.accountId, write, end);
+    req.raw.on('close', end);
+  });
 
   app.get(
     '/api/notices/:id',

@@ -143,7 +143,8 @@ export async function sendNotice(rt: NoticeRuntime, actor: Actor, input: NoticeS
   const target = input.target;
   if (target.mode === 'subtree') {
     const root = target.rootOrgId ? await loadOrgInScope(rt.database, actor, target.rootOrgId) : senderOrg;
-    if (root.districtId !== districtId) throw new AppError('ORG_NOT_FOUND', { errors: [{ field: 'target.rootOrgId', message: 'ORG_NOT_FOUND' }] });
+    if (root.districtId !== districtId)
+      throw new AppError('ORG_NOT_FOUND', { errors: [{ field: 'target.rootOrgId', message: 'ORG_NOT_FOUND' }] });
     const orgKinds = target.orgKinds ?? DEFAULT_TARGET_ORG_KINDS;
     selection = {
       mode: 'subtree',
@@ -196,7 +197,13 @@ export async function sendNotice(rt: NoticeRuntime, actor: Actor, input: NoticeS
       entity: 'notice',
       entityId: noticeId,
       districtId,
-      after: { title: input.title, priority: input.priority, deadlineSeconds, targetCount: count, target: input.target },
+      after: {
+        title: input.title,
+        priority: input.priority,
+        deadlineSeconds,
+        targetCount: count,
+        target: input.target,
+      },
     });
     return noticeId;
   });
@@ -499,7 +506,12 @@ export async function runDeadlineJob(
   const escalated = await repo.escalateLate(ex, notice, level, resendChannelOf(level), now);
   const next = nextEscalationLevel(level);
   if (next !== null && (await repo.countUnacknowledged(ex, notice.id)) > 0) {
-    await enqueueJob(ex, DEADLINE_JOB, { noticeId: notice.id, level: next }, escalationDueAt(notice.sentAt, notice.deadlineSeconds, next));
+    await enqueueJob(
+      ex,
+      DEADLINE_JOB,
+      { noticeId: notice.id, level: next },
+      escalationDueAt(notice.sentAt, notice.deadlineSeconds, next),
+    );
   }
   if (!escalated) return undefined;
   return async () => {

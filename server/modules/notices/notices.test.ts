@@ -247,13 +247,20 @@ describe('sending, receiving, acknowledging', () => {
     expect((await v1Youth.post(`/api/notices/targets/${v1Target}/ack`, {})).statusCode).toBe(403);
     expect((await v1Leader.post('/api/notices/targets/999999999/ack', {})).statusCode).toBe(404);
 
-    const wrong = await v1Leader.post(`/api/notices/targets/${v1Target}/ack`, { reply: { values: { headcount: '很多' } } });
+    const wrong = await v1Leader.post(`/api/notices/targets/${v1Target}/ack`, {
+      reply: { values: { headcount: '很多' } },
+    });
     expect(wrong.statusCode, wrong.body).toBe(422);
     expect(wrong.json().errors[0].field).toBe('reply.values.headcount');
 
     const first = await v1Leader.post(`/api/notices/targets/${v1Target}/ack`, { channel: 'phone' });
     expect(first.statusCode, first.body).toBe(200);
-    expect(first.json()).toMatchObject({ firstAck: true, onTime: true, channel: 'phone', acknowledgedBy: ids.v1Leader });
+    expect(first.json()).toMatchObject({
+      firstAck: true,
+      onTime: true,
+      channel: 'phone',
+      acknowledgedBy: ids.v1Leader,
+    });
     const second = await v1Leader.post(`/api/notices/targets/${v1Target}/ack`, {
       channel: 'web',
       reply: { values: { headcount: 12 } },
@@ -297,7 +304,10 @@ describe('sending, receiving, acknowledging', () => {
   });
 
   it('a correction is a new notice to the same targets; the original keeps its history and stops', async () => {
-    const res = await admin.post(`/api/notices/${noticeId}/corrections`, { title: '更正：防汛通知', body: '改为 9 点到岗' });
+    const res = await admin.post(`/api/notices/${noticeId}/corrections`, {
+      title: '更正：防汛通知',
+      body: '改为 9 点到岗',
+    });
     expect(res.statusCode, res.body).toBe(201);
     const correction = res.json();
     expect(correction.correctionOf).toBe(noticeId);
@@ -327,14 +337,17 @@ describe('escalation', () => {
       name: '东湖镇团委群',
       instructorAccountIds: [ids.adminA],
     });
-    const res = await send(admin, { target: { mode: 'chosen', orgIds: [world.t1.id, world.v1.id, world.v2.id], gridIds: [gridId] } });
+    const res = await send(admin, {
+      target: { mode: 'chosen', orgIds: [world.t1.id, world.v1.id, world.v2.id], gridIds: [gridId] },
+    });
     expect(res.statusCode, res.body).toBe(201);
     const noticeId = res.json().id;
     const targets = await many<{ id: string; org_id: number; grid_id: number | null }>(
       ctx.database.db,
       sql`SELECT id, org_id, grid_id FROM notice_targets WHERE notice_id = ${noticeId}`,
     );
-    const of = (orgId: number, grid = false) => Number(targets.find((t) => t.org_id === orgId && !!t.grid_id === grid)!.id);
+    const of = (orgId: number, grid = false) =>
+      Number(targets.find((t) => t.org_id === orgId && !!t.grid_id === grid)!.id);
     const ack = await v1Leader.post(`/api/notices/targets/${of(world.v1.id)}/ack`, {});
     expect(ack.json().onTime).toBe(true);
 
@@ -356,7 +369,10 @@ describe('escalation', () => {
     expect(v2Alert.alerted_account_ids.map(Number)).toEqual([ids.t2Admin]);
 
     // The same rule as the domain's, receipt by receipt.
-    const notice = await one<any>(ctx.database.db, sql`SELECT sent_at, deadline_seconds FROM notices WHERE id = ${noticeId}`);
+    const notice = await one<any>(
+      ctx.database.db,
+      sql`SELECT sent_at, deadline_seconds FROM notices WHERE id = ${noticeId}`,
+    );
     const rows = await many<any>(
       ctx.database.db,
       sql`SELECT id, acknowledged_at, escalation_level FROM notice_targets WHERE notice_id = ${noticeId}`,
@@ -521,7 +537,10 @@ describe('durability and live push', () => {
       await second.close();
     }
     // Later tests use a fresh app on the same database.
-    ctx.app = await buildApp(loadConfig({ LOG_LEVEL: 'silent', JINGWEI_WEB_DIST: '/nonexistent', JINGWEI_JOB_POLL_MS: '0' }), ctx.database);
+    ctx.app = await buildApp(
+      loadConfig({ LOG_LEVEL: 'silent', JINGWEI_WEB_DIST: '/nonexistent', JINGWEI_JOB_POLL_MS: '0' }),
+      ctx.database,
+    );
     await ctx.app.ready();
     admin = await login('admin_a');
     v1Leader = await login('v1_leader');

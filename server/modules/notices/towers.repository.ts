@@ -158,7 +158,13 @@ export async function findEligibleAccounts(
 }
 
 /** 缺群 orgs of the tower levels and active grids in the subtree without a group, or with no admin. */
-export async function listGaps(ex: Executor, actor: Actor, districtId: number, underPath: string | null, limit: number) {
+export async function listGaps(
+  ex: Executor,
+  actor: Actor,
+  districtId: number,
+  underPath: string | null,
+  limit: number,
+) {
   const orgWhere = sql`o.district_id = ${districtId} AND o.active AND o.kind = ANY(${kindsArray(TOWER_ORG_KINDS)})
     AND ${orgScopeCondition(actor, districtId, 'o')} ${underPath ? sql`AND o.path LIKE ${`${underPath}%`}` : sql``}`;
   const rows = await many<any>(

@@ -23,7 +23,11 @@ async function loadGroup(database: Database, actor: Actor, id: number) {
 }
 
 /** The org path of whatever the group belongs to, after checking it lies in the actor's scope. */
-async function resolveOwner(database: Database, actor: Actor, input: { orgId?: number | null; gridId?: number | null }) {
+async function resolveOwner(
+  database: Database,
+  actor: Actor,
+  input: { orgId?: number | null; gridId?: number | null },
+) {
   if (input.orgId) {
     const org = await loadOrgInScope(database, actor, input.orgId);
     if (!org.active) throw new AppError('ORG_INACTIVE', { errors: [{ field: 'orgId', message: 'ORG_INACTIVE' }] });

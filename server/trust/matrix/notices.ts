@@ -8,7 +8,10 @@
 import { ALL, DISTRICT, type RouteRule, SUBTREE, type Target } from './common.ts';
 
 /** A notice sent from the scope org with one receipt for the scope org (and, when asked, an attachment). */
-async function noticeOf(t: Target, withAttachment = false): Promise<{ noticeId: number; targetId: number; fileId: number }> {
+async function noticeOf(
+  t: Target,
+  withAttachment = false,
+): Promise<{ noticeId: number; targetId: number; fileId: number }> {
   const [n] = await t.database.query<{ id: number }>(
     `INSERT INTO notices (district_id, sender_account_id, sender_org_id, title, body, priority, deadline_seconds,
                           target_spec, target_count)

@@ -63,7 +63,7 @@ export const MODULES: ModuleDef[] = [
     permission: 'venue.read',
     ready: true,
   },
-  { key: 'notices', path: '/notices', icon: <BellOutlined />, group: 'work', ready: false },
+  { key: 'notices', path: '/notices', icon: <BellOutlined />, group: 'work', permission: 'notice.read', ready: true },
   { key: 'assessments', path: '/assessments', icon: <TrophyOutlined />, group: 'work', ready: true },
   { key: 'stats', path: '/stats', icon: <BarChartOutlined />, group: 'work', ready: false },
   {

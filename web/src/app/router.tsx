@@ -71,6 +71,20 @@ const router = createBrowserRouter([
         ],
       },
       {
+        path: 'notices',
+        element: <RequirePermission permission="notice.read" />,
+        children: [
+          {
+            index: true,
+            lazy: () => import('../features/notices/NoticesPage.tsx').then((m) => ({ Component: m.NoticesPage })),
+          },
+          {
+            path: ':id',
+            lazy: () => import('../features/notices/ReportPage.tsx').then((m) => ({ Component: m.ReportPage })),
+          },
+        ],
+      },
+      {
         path: 'accounts',
         element: <RequirePermission permission="account.read" />,
         children: [

@@ -4,7 +4,7 @@ import { Alert, Button, Descriptions, Form, Modal, Progress, Radio, Space, Table
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Problem } from '../../../../domain/common.ts';
-import { useDistrict } from '../../app/district.tsx';
+import { LEDGER_COLUMNS, LEDGER_MAX_BYTES, type LedgerImportResult } from '../../../../domain/ledger.ts';
 import { OrgTreeSelect } from '../../components/OrgTreeSelect.tsx';
 import { toSearch } from '../../lib/api.ts';
 import { currentLang } from '../../lib/i18n.ts';
@@ -12,16 +12,7 @@ import { useSession } from '../auth/session.ts';
 import { peopleKeys } from './api.ts';
 
 /** What POST /api/people/imports answers. */
-export type PeopleImportResult = {
-  id: number | string;
-  status: 'imported' | 'refused';
-  total: number;
-  created: number;
-  updated: number;
-  review: number;
-  rejected: number;
-  errors: { row: number; column: string | null; field: string | null; message: string }[];
-};
+export type PeopleImportResult = LedgerImportResult;
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -64,7 +55,6 @@ function upload(
 export function PeopleImportModal({ defaultOrgId, onClose }: { defaultOrgId?: number; onClose: () => void }) {
   const { t } = useTranslation();
   const me = useSession();
-  const { districtId } = useDistrict();
   const client = useQueryClient();
   const [file, setFile] = useState<File | null>(null);
   const [fileError, setFileError] = useState<string | null>(null);
@@ -81,7 +71,13 @@ export function PeopleImportModal({ defaultOrgId, onClose }: { defaultOrgId?: nu
     setResult(null);
     setProblem(null);
     setFile(f);
-    setFileError(contentTypeOf(f) ? null : t('people.import.badType'));
+    setFileError(
+      !contentTypeOf(f)
+        ? t('people.import.badType')
+        : f.size > LEDGER_MAX_BYTES
+          ? t('people.import.tooLarge', { max: LEDGER_MAX_BYTES / 1024 / 1024 })
+          : null,
+    );
   };
 
   const run = async () => {
@@ -147,7 +143,7 @@ export function PeopleImportModal({ defaultOrgId, onClose }: { defaultOrgId?: nu
           </Button>
           <Button
             type="primary"
-            disabled={!file || !!fileError || !orgId}
+            disabled={!file || !!fileError || !orgId || result?.status === 'imported'}
             loading={busy}
             onClick={() => void run()}
             data-testid="people-import-run"
@@ -160,11 +156,7 @@ export function PeopleImportModal({ defaultOrgId, onClose }: { defaultOrgId?: nu
       <Space direction="vertical" style={{ width: '100%' }} size={12}>
         <Typography.Paragraph type="secondary" style={{ marginBottom: 0 }}>
           {t('people.import.intro')}{' '}
-          <Typography.Link
-            href={`/api/people/import-template.xlsx${toSearch({ districtId })}`}
-            download
-            data-testid="people-import-template"
-          >
+          <Typography.Link href="/api/people/import-template.xlsx" download data-testid="people-import-template">
             <DownloadOutlined /> {t('people.action.template')}
           </Typography.Link>
         </Typography.Paragraph>
@@ -185,7 +177,7 @@ export function PeopleImportModal({ defaultOrgId, onClose }: { defaultOrgId?: nu
           <p>{file?.name ?? t('people.import.drop')}</p>
           {file && (
             <Typography.Text type="secondary">
-              {t('people.import.size', { size: (file.size / 1024).toFixed(0) })}
+              {t('people.import.size', { size: (file.size / 1024).toFixed(1) })}
             </Typography.Text>
           )}
         </Upload.Dragger>
@@ -262,6 +254,9 @@ export function PeopleImportModal({ defaultOrgId, onClose }: { defaultOrgId?: nu
                 </Button>
               }
             />
+            {result.errorsTruncated && (
+              <Typography.Text type="secondary">{t('people.import.truncated')}</Typography.Text>
+            )}
             {result.errors.length > 0 && (
               <Table
                 size="small"
@@ -273,9 +268,12 @@ export function PeopleImportModal({ defaultOrgId, onClose }: { defaultOrgId?: nu
                   { title: t('people.import.row'), dataIndex: 'row', width: 80 },
                   {
                     title: t('people.import.column'),
-                    dataIndex: 'column',
                     width: 160,
-                    render: (v: string | null) => v ?? t('common.empty'),
+                    render: (_, e) => {
+                      const col = LEDGER_COLUMNS.find((c) => c.field === e.field);
+                      const label = col ? (currentLang() === 'en' ? col.en : col.zh) : null;
+                      return [e.column, label && `（${label}）`].filter(Boolean).join('') || t('common.empty');
+                    },
                   },
                   { title: t('people.import.reason'), dataIndex: 'message' },
                 ]}

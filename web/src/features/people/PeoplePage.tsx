@@ -7,7 +7,20 @@ import {
   TeamOutlined,
   UploadOutlined,
 } from '@ant-design/icons';
-import { Button, Card, Input, Result, Select, Space, Table, type TableColumnsType, Tabs, Tag, Typography } from 'antd';
+import {
+  Button,
+  Card,
+  Dropdown,
+  Input,
+  Result,
+  Select,
+  Space,
+  Table,
+  type TableColumnsType,
+  Tabs,
+  Tag,
+  Typography,
+} from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
@@ -15,7 +28,8 @@ import { PERSON_CATEGORIES, POLITICAL_STATUSES } from '../../../../domain/person
 import { useDistrict } from '../../app/district.tsx';
 import { OrgTreeSelect } from '../../components/OrgTreeSelect.tsx';
 import { toSearch } from '../../lib/api.ts';
-import { useCan } from '../auth/session.ts';
+import { useCan, useSession } from '../auth/session.ts';
+import { useOrgTree } from '../orgs/api.ts';
 import { type PeopleFilters, type Person, usePeopleList, useReviews } from './api.ts';
 import { GridSelect } from './GridSelect.tsx';
 import { KeyYouthPanel } from './KeyYouthPanel.tsx';
@@ -34,6 +48,9 @@ export function PeoplePage() {
   const { districtId, canChoose } = useDistrict();
   const canWrite = useCan('person.write');
   const canKeyYouth = useCan('person.key_youth');
+  const canPii = useCan('person.pii');
+  const me = useSession();
+  const tree = useOrgTree();
   const [params, setParams] = useSearchParams();
   const views: View[] = [
     'list',
@@ -63,8 +80,11 @@ export function PeoplePage() {
       },
       { replace: true },
     );
-  const exportHref = `/api/people/export.xlsx${toSearch({ districtId, orgId: filters.orgId })}`;
-  const templateHref = `/api/people/import-template.xlsx${toSearch({ districtId })}`;
+  // the export covers an org's subtree: the filtered org, else the caller's own (or the district's root)
+  const exportOrgId = filters.orgId ?? me.account.orgId ?? tree.data?.roots[0]?.id;
+  const exportHref = (unmasked: boolean) =>
+    `/api/people/export.xlsx${toSearch({ orgId: exportOrgId, unmasked: unmasked ? 'true' : undefined })}`;
+  const templateHref = '/api/people/import-template.xlsx';
 
   const columns: TableColumnsType<Person> = [
     {
@@ -158,9 +178,37 @@ export function PeoplePage() {
               {t('people.action.import')}
             </Button>
           )}
-          <Button icon={<DownloadOutlined />} href={exportHref} download data-testid="people-export">
-            {filters.orgId ? t('people.action.exportOrg') : t('people.action.export')}
-          </Button>
+          {canPii ? (
+            <Dropdown.Button
+              href={exportHref(false)}
+              disabled={!exportOrgId}
+              menu={{
+                items: [
+                  {
+                    key: 'unmasked',
+                    label: (
+                      <a href={exportHref(true)} download data-testid="people-export-unmasked">
+                        {t('people.action.exportUnmasked')}
+                      </a>
+                    ),
+                  },
+                ],
+              }}
+              data-testid="people-export"
+            >
+              <DownloadOutlined /> {filters.orgId ? t('people.action.exportOrg') : t('people.action.export')}
+            </Dropdown.Button>
+          ) : (
+            <Button
+              icon={<DownloadOutlined />}
+              href={exportHref(false)}
+              disabled={!exportOrgId}
+              download
+              data-testid="people-export"
+            >
+              {filters.orgId ? t('people.action.exportOrg') : t('people.action.export')}
+            </Button>
+          )}
           {canWrite && (
             <Button type="link" href={templateHref} download data-testid="people-template">
               {t('people.action.template')}

@@ -92,7 +92,7 @@ export function QrPanel() {
     { title: t('people.qr.createdAt'), width: 150, render: (_, k) => formatTime(k.createdAt) },
     {
       title: t('common.actions'),
-      width: 260,
+      width: 330,
       render: (_, k) => (
         <Space wrap size={4}>
           <Button size="small" icon={<QrcodeOutlined />} onClick={() => setShown(k)} data-testid={`qr-show-${k.id}`}>

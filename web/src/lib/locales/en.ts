@@ -1,3 +1,4 @@
+import { noticesEn } from './notices.en.ts';
 import { peopleEn, registerEn } from './people.en.ts';
 import { venuesEn } from './venues.en.ts';
 import type { Resources } from './zh-CN.ts';
@@ -600,6 +601,7 @@ export const en: Resources = {
   people: peopleEn,
   register: registerEn,
   venues: venuesEn,
+  notices: noticesEn,
   placeholder: {
     title: 'Coming soon',
     subtitle: 'This module is being built. It will hold:',

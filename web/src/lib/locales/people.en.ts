@@ -14,6 +14,7 @@ export const peopleEn: Resources['people'] = {
     import: 'Import ledger',
     export: 'Export registry',
     exportOrg: 'Export selected org',
+    exportUnmasked: 'Export with full identifiers (audited)',
     template: 'Download import template',
   },
   filter: {
@@ -182,6 +183,8 @@ export const peopleEn: Resources['people'] = {
     drop: 'Click or drop the ledger file here',
     size: '{{size}} KB',
     badType: 'Only .xlsx or .csv files can be imported',
+    tooLarge: 'The file is larger than {{max}} MB; split it',
+    truncated: 'Only part of the errors are listed here; the report has all of them.',
     org: 'Import into org',
     orgHint: 'Rows without a home grid are registered in this org; only orgs in your scope.',
     mode: 'When rows have errors',

@@ -12,6 +12,7 @@ export const peopleZhCN = {
     import: '导入台账',
     export: '导出名册',
     exportOrg: '导出所选组织名册',
+    exportUnmasked: '导出完整证件号（留痕）',
     template: '下载导入模板',
   },
   filter: {
@@ -177,6 +178,8 @@ export const peopleZhCN = {
     drop: '点击或拖入台账文件',
     size: '{{size}} KB',
     badType: '只能导入 .xlsx 或 .csv 文件',
+    tooLarge: '文件超过 {{max}} MB，请拆分后导入',
+    truncated: '错误较多，此处只列出一部分，完整清单见导入报告。',
     org: '导入到组织',
     orgHint: '未填写所在网格的行，登记到此组织；只能选择您管辖范围内的组织。',
     mode: '有错误行时',

@@ -1,5 +1,6 @@
 import type { Role } from '../../../../domain/account.ts';
 import type { OrgKind } from '../../../../domain/org.ts';
+import { noticesZhCN } from './notices.zh-CN.ts';
 import { peopleZhCN, registerZhCN } from './people.zh-CN.ts';
 import { venuesZhCN } from './venues.zh-CN.ts';
 
@@ -603,6 +604,7 @@ export const zhCN = {
   people: peopleZhCN,
   register: registerZhCN,
   venues: venuesZhCN,
+  notices: noticesZhCN,
   placeholder: {
     title: '建设中',
     subtitle: '该模块正在建设中，上线后将提供：',
