@@ -75,6 +75,7 @@ const PERMISSIONS: Record<Role, readonly Permission[]> = {
     'venue.manage',
     'venue.book',
     'fund.read',
+    'fund.request',
     'fund.manage',
     'notice.read',
     'notice.send',

@@ -28,6 +28,7 @@ import { countActiveGridsOfOrg, countGridsByOrg } from './modules/grids/grids.re
 import { fundRoutes } from './modules/funds/funds.routes.ts';
 import { gridRoutes } from './modules/grids/grids.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
+import { dashboardRoutes } from './modules/dashboard/dashboard.routes.ts';
 import { ledgerRoutes } from './modules/ledgers/ledgers.routes.ts';
 import { noticeRoutes } from './modules/notices/notices.routes.ts';
 import { registerOrgDependent, registerRollupSource } from './modules/orgs/org-extensions.ts';
@@ -144,6 +145,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   await app.register(gridRoutes);
   await app.register(peopleRoutes);
   await app.register(ledgerRoutes);
+  await app.register(dashboardRoutes);
   await app.register(registrationRoutes);
   await app.register(assessmentRoutes);
   await app.register(venueRoutes);

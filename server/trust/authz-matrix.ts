@@ -40,6 +40,8 @@ import {
   type Scope,
   SUBTREE,
 } from './matrix/common.ts';
+import { fundRules } from './matrix/funds.ts';
+import { dashboardRules } from './matrix/dashboard.ts';
 import { gridRules } from './matrix/grids.ts';
 import { ledgerRules } from './matrix/ledgers.ts';
 import { noticeRules } from './matrix/notices.ts';
@@ -264,9 +266,11 @@ export const AUTHZ_MATRIX: Record<string, RouteRule> = {
   ...gridRules,
   ...peopleRules,
   ...ledgerRules,
+  ...dashboardRules,
   ...registrationRules,
   ...assessmentRules,
   ...venueRules,
+  ...fundRules,
   ...noticeRules,
 };
 

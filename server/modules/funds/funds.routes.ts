@@ -125,6 +125,28 @@ export const fundRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.get(
+    '/api/funds/accounts/:id/statement.xlsx',
+    {
+      schema: {
+        tags,
+        description: 'The year-end statement of the account as .xlsx (every entry, then the totals).',
+        params: IdParamSchema,
+      },
+    },
+    async (req, reply) => {
+      const { buffer, fileName } = await funds.statementWorkbook(db, req.actor(), req.params.id);
+      return reply
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('cache-control', 'no-store')
+        .header(
+          'content-disposition',
+          `attachment; filename="${fileName.replace(/[^\x20-\x7e]|"/g, '_')}"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
+        )
+        .send(buffer);
+    },
+  );
+
+  app.get(
     '/api/funds/withdrawals',
     { schema: { tags, querystring: WithdrawalListQuerySchema, response: { 200: WithdrawalListSchema } } },
     async (req) => funds.searchWithdrawals(db, req.actor(), req.query),

@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import type { z } from 'zod';
 import {
   checkWithdrawal,
@@ -10,6 +11,7 @@ import {
   type WithdrawalCreateSchema,
   type WithdrawalStatus,
 } from '../../../domain/fund.ts';
+import { escapeSpreadsheetText } from '../../../domain/ledger.ts';
 import type { Database } from '../../db/client.ts';
 import type { Executor } from '../../db/sql.ts';
 import { type Actor, requirePermission, resolveDistrict } from '../../lib/actor.ts';
@@ -358,4 +360,68 @@ export async function decideWithdrawal(
     });
     return after;
   });
+}
+
+const STATEMENT_LABELS = {
+  'zh-CN': {
+    sheet: '年度对账单',
+    title: (org: string, year: number) => `${org} ${year} 年度党群公积金对账单`,
+    head: ['序号', '日期', '类型', '金额（元）', '来源', '说明', '冲正', '经办人'],
+    kinds: { deposit: '存入', donation: '捐赠', withdrawal: '提取' },
+    reversal: (id: number) => `冲正第 ${id} 笔`,
+    summary: ['存入合计', '捐赠合计', '提取合计', '余额', '提取倍数', '可提取上限', '剩余额度'],
+  },
+  en: {
+    sheet: 'Statement',
+    title: (org: string, year: number) => `${org} — provident fund statement ${year}`,
+    head: ['No.', 'Date', 'Kind', 'Amount (CNY)', 'Source', 'Memo', 'Reversal', 'By'],
+    kinds: { deposit: 'Deposit', donation: 'Donation', withdrawal: 'Withdrawal' },
+    reversal: (id: number) => `reverses #${id}`,
+    summary: ['Deposits', 'Donations', 'Withdrawn', 'Balance', 'Multiplier', 'Limit', 'Remaining'],
+  },
+} as const;
+
+/** 年度对账单 the account's year-end statement as .xlsx: every entry, then the totals (amounts in yuan). */
+export async function statementWorkbook(database: Database, actor: Actor, id: number) {
+  requirePermission(actor, 'fund.read');
+  await loadAccount(database, actor, id);
+  const detail = await accountDetail(database.db, id);
+  const l = STATEMENT_LABELS[actor.lang];
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet(l.sheet);
+  sheet.addRow([escapeSpreadsheetText(l.title(detail.orgName, detail.year))]).font = { bold: true, size: 14 };
+  sheet.addRow([...l.head]).font = { bold: true };
+  const yuan = (fen: number) => fen / 100;
+  for (const e of detail.entries) {
+    sheet.addRow([
+      e.id,
+      e.createdAt.slice(0, 10),
+      l.kinds[e.kind],
+      yuan(e.amountFen),
+      escapeSpreadsheetText(e.source ?? ''),
+      escapeSpreadsheetText(e.memo ?? ''),
+      e.reversesEntryId === null ? '' : l.reversal(e.reversesEntryId),
+      escapeSpreadsheetText(e.createdBy.name),
+    ]);
+  }
+  sheet.addRow([]);
+  const s = detail.summary;
+  const totals: [string, number | string][] = [
+    [l.summary[0], yuan(s.depositsFen)],
+    [l.summary[1], yuan(s.donationsFen)],
+    [l.summary[2], yuan(s.withdrawnFen)],
+    [l.summary[3], yuan(s.balanceFen)],
+    [l.summary[4], `${s.multiplierPct / 100}×`],
+    [l.summary[5], yuan(s.limitFen)],
+    [l.summary[6], yuan(s.remainingFen)],
+  ];
+  for (const [label, value] of totals) sheet.addRow([label, value]).font = { bold: true };
+  sheet.getColumn(4).numFmt = '#,##0.00';
+  sheet.getColumn(2).numFmt = '#,##0.00';
+  for (const [i, width] of [8, 12, 10, 14, 24, 30, 14, 12].entries()) sheet.getColumn(i + 1).width = width;
+  const buffer = Buffer.from(await workbook.xlsx.writeBuffer());
+  return {
+    buffer,
+    fileName: actor.lang === 'en' ? `fund-${detail.year}-${id}.xlsx` : `公积金对账单-${detail.year}-${id}.xlsx`,
+  };
 }

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import ExcelJS from 'exceljs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { many, one } from '../../db/sql.ts';
@@ -186,6 +187,29 @@ describe('ledger', () => {
     await expect(ctx.database.query('DELETE FROM fund_entries WHERE id = $1', [entryId])).rejects.toThrow(
       /append-only/,
     );
+  });
+
+  it('writes the year-end statement as .xlsx with every entry and the totals', async () => {
+    const acc = await freshAccount();
+    await deposit(acc.id, 1_000_000);
+    await admin.post(`/api/funds/accounts/${acc.id}/donations`, {
+      amountFen: 12_345,
+      sourceType: 'charity_sale',
+      source: '=HYPERLINK("x")',
+    });
+    const res = await admin.get(`/api/funds/accounts/${acc.id}/statement.xlsx`);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/spreadsheetml/);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+    const rows = wb.worksheets[0].getSheetValues().filter(Boolean) as unknown[][];
+    const flat = rows.map((r) => r.slice(1));
+    expect(flat[1]).toEqual(['序号', '日期', '类型', '金额（元）', '来源', '说明', '冲正', '经办人']);
+    expect(flat[2].slice(2, 4)).toEqual(['存入', 10000]);
+    expect(flat[3].slice(2, 5)).toEqual(['捐赠', 123.45, '\'=HYPERLINK("x")']);
+    expect(flat.find((r) => r[0] === '余额')?.[1]).toBe(10123.45);
+    expect(flat.find((r) => r[0] === '可提取上限')?.[1]).toBe(15000);
+    expect((await t2Admin.get(`/api/funds/accounts/${acc.id}/statement.xlsx`)).statusCode).toBe(404);
   });
 
   it('balance = sum of entries and the limit holds under random sequences (property, through the API)', async () => {

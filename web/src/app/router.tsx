@@ -129,6 +129,16 @@ const router = createBrowserRouter([
           },
         ],
       },
+      {
+        path: 'screen',
+        element: <RequirePermission permission="org.read" />,
+        children: [
+          {
+            index: true,
+            lazy: () => import('../features/dashboard/BigScreenPage.tsx').then((m) => ({ Component: m.BigScreenPage })),
+          },
+        ],
+      },
       { path: 'password', element: <ChangePasswordPage /> },
       ...comingSoon,
       { path: '*', element: <NotFoundPage /> },

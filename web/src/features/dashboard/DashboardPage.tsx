@@ -1,10 +1,13 @@
-import { Card, Col, Empty, Row, Skeleton, Statistic, Tag, Typography } from 'antd';
+import { FullscreenOutlined } from '@ant-design/icons';
+import { Button, Card, Col, Empty, Row, Skeleton, Statistic, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
+import { percent } from '../../../../domain/dashboard.ts';
 import { useDistrict } from '../../app/district.tsx';
 import { MODULES, visibleModules } from '../../app/modules.tsx';
 import { useCan, useSession } from '../auth/session.ts';
-import { useOrgTree } from '../orgs/api.ts';
+import { useOverview } from './api.ts';
+import { ChildBars, FourOnesBars } from './OverviewCharts.tsx';
 
 /** 工作台: a welcome and the real totals of the account's subtree (from the org tree's roll-ups). */
 export function DashboardPage() {
@@ -12,13 +15,6 @@ export function DashboardPage() {
   const me = useSession();
   const district = useDistrict();
   const canReadOrgs = useCan('org.read');
-  const tree = useOrgTree(canReadOrgs);
-
-  const totals: Record<string, number> = {};
-  for (const root of tree.data?.roots ?? []) {
-    for (const [key, value] of Object.entries(root.counts)) totals[key] = (totals[key] ?? 0) + value;
-  }
-  const keys = ['orgs', 'accounts', ...Object.keys(totals).filter((k) => k !== 'orgs' && k !== 'accounts')];
   const visible = new Set(visibleModules(me.permissions).map((m) => m.key));
 
   return (
@@ -36,27 +32,7 @@ export function DashboardPage() {
         </Typography.Text>
       </Card>
 
-      {canReadOrgs && (
-        <Card title={t('dashboard.scope')} style={{ marginBottom: 16 }}>
-          {tree.isPending ? (
-            <Skeleton active paragraph={{ rows: 1 }} />
-          ) : !tree.data || tree.data.roots.length === 0 ? (
-            <Empty description={t('dashboard.noData')} />
-          ) : (
-            <Row gutter={[16, 16]}>
-              {keys.map((key) => (
-                <Col key={key} xs={12} sm={8} md={6}>
-                  <Statistic
-                    title={t(`counts.label_${key}`, { defaultValue: key })}
-                    value={totals[key] ?? 0}
-                    data-testid={`dashboard-count-${key}`}
-                  />
-                </Col>
-              ))}
-            </Row>
-          )}
-        </Card>
-      )}
+      {canReadOrgs && <Overview />}
 
       <Card title={t('dashboard.modules')}>
         <Row gutter={[12, 12]}>
@@ -78,5 +54,91 @@ export function DashboardPage() {
         </Row>
       </Card>
     </div>
+  );
+}
+
+/** The figures of the account's subtree: totals, per-town bars, grid rules, module sections. */
+function Overview() {
+  const { t } = useTranslation();
+  const overview = useOverview(undefined);
+  if (overview.isPending)
+    return (
+      <Card style={{ marginBottom: 16 }}>
+        <Skeleton active paragraph={{ rows: 4 }} />
+      </Card>
+    );
+  if (!overview.data)
+    return (
+      <Card style={{ marginBottom: 16 }}>
+        <Empty description={t('dashboard.noData')} />
+      </Card>
+    );
+  const o = overview.data;
+  const keys = ['orgs', 'accounts', ...Object.keys(o.totals).filter((k) => k !== 'orgs' && k !== 'accounts')];
+  return (
+    <>
+      <Card
+        title={t('dashboard.scopeOf', { org: o.org.name })}
+        style={{ marginBottom: 16 }}
+        extra={
+          <Link to="/screen" data-testid="dashboard-screen">
+            <Button icon={<FullscreenOutlined />}>{t('dashboard.bigScreen')}</Button>
+          </Link>
+        }
+      >
+        <Row gutter={[16, 16]}>
+          {keys.map((key) => (
+            <Col key={key} xs={12} sm={8} md={6} lg={4}>
+              <Statistic
+                title={t(`counts.label_${key}`, { defaultValue: key })}
+                value={o.totals[key] ?? 0}
+                data-testid={`dashboard-count-${key}`}
+              />
+            </Col>
+          ))}
+          <Col xs={12} sm={8} md={6} lg={4}>
+            <Statistic
+              title={t('dashboard.fourOnesRate')}
+              value={percent(o.grids.fourOnes.complete, o.grids.grids) ?? '-'}
+              suffix="%"
+              data-testid="dashboard-four-ones-rate"
+            />
+          </Col>
+          <Col xs={12} sm={8} md={6} lg={4}>
+            <Statistic
+              title={t('dashboard.withinRuleRate')}
+              value={percent(o.grids.grids - (o.grids.capacity.over ?? 0), o.grids.grids) ?? '-'}
+              suffix="%"
+              data-testid="dashboard-within-rule-rate"
+            />
+          </Col>
+          {o.sections.flatMap((s) =>
+            Object.entries(s.values).map(([name, value]) => (
+              <Col key={`${s.key}.${name}`} xs={12} sm={8} md={6} lg={4}>
+                <Statistic
+                  title={t(`dashboard.section.${s.key}.${name}`, { defaultValue: `${s.key} ${name}` })}
+                  value={value ?? '-'}
+                  data-testid={`dashboard-section-${s.key}-${name}`}
+                />
+              </Col>
+            )),
+          )}
+        </Row>
+      </Card>
+      {o.children.length > 0 && (
+        <Row gutter={16} style={{ marginBottom: 16 }}>
+          <Col xs={24} xl={14}>
+            <Card title={t('dashboard.byChild')}>
+              <ChildBars overview={o} />
+            </Card>
+          </Col>
+          <Col xs={24} xl={10}>
+            <Card title={t('dashboard.gridRules')}>
+              <FourOnesBars overview={o} height={360} />
+            </Card>
+          </Col>
+        </Row>
+      )}
+    </>
   );
 }

@@ -92,8 +92,8 @@ export function ComposePanel({ onSent }: { onSent: () => void }) {
         }
       >
         <Radio.Group>
-          <Radio.Button value="urgent" data-testid="compose-urgent">
-            {t('notices.priority.urgent')}
+          <Radio.Button value="urgent">
+            <span data-testid="compose-urgent">{t('notices.priority.urgent')}</span>
           </Radio.Button>
           <Radio.Button value="general">{t('notices.priority.general')}</Radio.Button>
         </Radio.Group>

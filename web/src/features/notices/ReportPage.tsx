@@ -19,7 +19,7 @@ function TimelineChart({ report }: { report: ReachReport }) {
     () => ({
       animation: false,
       tooltip: { trigger: 'axis' },
-      legend: { data: [t('notices.report.inBucket'), t('notices.report.cumulative')] },
+      legend: { top: 0, data: [t('notices.report.inBucket'), t('notices.report.cumulative')] },
       grid: { left: 48, right: 48, top: 40, bottom: 32 },
       xAxis: { type: 'category', data: report.timeline.map((b) => `${b.fromSeconds}s`) },
       yAxis: [{ type: 'value' }, { type: 'value' }],

@@ -103,7 +103,7 @@ export function PeoplePage() {
     {
       title: t('people.field.gender'),
       dataIndex: 'gender',
-      width: 60,
+      width: 80,
       render: (g: Person['gender']) => (g ? t(`people.gender.${g}`) : t('common.empty')),
     },
     {
@@ -128,7 +128,7 @@ export function PeoplePage() {
     {
       title: t('people.field.politicalStatus'),
       dataIndex: 'politicalStatus',
-      width: 100,
+      width: 120,
       render: (s: Person['politicalStatus']) => t(`people.political.${s}`),
     },
     {

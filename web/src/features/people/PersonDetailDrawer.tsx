@@ -1,4 +1,5 @@
 import {
+  AlertOutlined,
   CheckOutlined,
   EditOutlined,
   EyeOutlined,
@@ -15,6 +16,7 @@ import { api } from '../../lib/api.ts';
 import { formatTime } from '../../lib/i18n.ts';
 import { useCan } from '../auth/session.ts';
 import { type Person, type PersonIdentifiers, peopleKeys, usePerson } from './api.ts';
+import { KeyYouthModal } from './KeyYouthPanel.tsx';
 import { PersonFlags, StatusTag } from './tags.tsx';
 
 type Transition = 'confirm' | 'deactivate' | 'reactivate' | 'withdraw-consent';
@@ -33,12 +35,17 @@ export function PersonDetailDrawer({
   const person = usePerson(id);
   const canWrite = useCan('person.write');
   const canPii = useCan('person.pii');
+  const canKeyYouth = useCan('person.key_youth');
+  const [keyYouth, setKeyYouth] = useState(false);
   const { message, modal } = App.useApp();
   const showError = useApiError();
   const client = useQueryClient();
   const [busy, setBusy] = useState<Transition | 'pii' | null>(null);
-  const [identifiers, setIdentifiers] = useState<PersonIdentifiers | null>(null);
+  const [shown, setShown] = useState<{ values: PersonIdentifiers; updatedAt: string } | null>(null);
   const data = person.data;
+  // shown only for the version of the person they were read for: an edit hides them again
+  const identifiers =
+    shown && data && shown.values.id === data.id && shown.updatedAt === data.updatedAt ? shown.values : null;
 
   const transition = async (p: Person, action: Transition) => {
     setBusy(action);
@@ -67,7 +74,8 @@ export function PersonDetailDrawer({
   const showIdentifiers = async (p: Person) => {
     setBusy('pii');
     try {
-      setIdentifiers(await api<PersonIdentifiers>('GET', `/api/people/${p.id}/identifiers`));
+      const values = await api<PersonIdentifiers>('GET', `/api/people/${p.id}/identifiers`);
+      setShown({ values, updatedAt: p.updatedAt });
     } catch (error) {
       showError(error);
     } finally {
@@ -131,6 +139,11 @@ export function PersonDetailDrawer({
                 data-testid="person-deactivate"
               >
                 {t('people.detail.deactivate')}
+              </Button>
+            )}
+            {canKeyYouth && (
+              <Button icon={<AlertOutlined />} onClick={() => setKeyYouth(true)} data-testid="person-key-youth">
+                {t('people.tab.keyYouth')}
               </Button>
             )}
             <Button
@@ -216,7 +229,7 @@ export function PersonDetailDrawer({
             {data.leaveReview && <Alert type="warning" showIcon message={t('people.detail.leaveReviewHint')} />}
             {canPii && (data.phone || data.idNumber) && (
               <div>
-                {identifiers?.id === data.id ? (
+                {identifiers ? (
                   <Alert
                     type="info"
                     showIcon
@@ -239,7 +252,7 @@ export function PersonDetailDrawer({
                     }
                     description={t('people.detail.piiAudited')}
                     action={
-                      <Button size="small" onClick={() => setIdentifiers(null)} data-testid="person-identifiers-hide">
+                      <Button size="small" onClick={() => setShown(null)} data-testid="person-identifiers-hide">
                         {t('people.detail.hide')}
                       </Button>
                     }
@@ -263,6 +276,9 @@ export function PersonDetailDrawer({
             )}
           </Space>
         )
+      )}
+      {keyYouth && data && (
+        <KeyYouthModal personId={data.id} personName={data.name} onClose={() => setKeyYouth(false)} />
       )}
     </Drawer>
   );

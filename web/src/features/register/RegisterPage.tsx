@@ -283,8 +283,7 @@ function RegisterForm({ token, info }: { token: string; info: QrInfo }) {
             />
           </Form.Item>
           <Form.Item name="politicalStatus" label={t('register.field.politicalStatus')}>
-            <Segmented
-              block
+            <Select
               options={POLITICAL_STATUSES.map((s) => ({ value: s, label: t(`people.political.${s}`) }))}
               data-testid="register-political-status"
             />

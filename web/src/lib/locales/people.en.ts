@@ -143,6 +143,11 @@ export const peopleEn: Resources['people'] = {
   keyYouth: {
     restricted:
       'Key youth is a restricted archive: visible only to authorised accounts, every read is audited, and it is never part of registry exports.',
+    modalTitle: 'Key youth: {{name}}',
+    saved: '{{name}} recorded in the key-youth archive',
+    remove: 'Remove',
+    removeConfirm: 'Remove {{name}} from the key-youth archive?',
+    removed: '{{name}} removed from the key-youth archive',
     kind: 'Kind',
     note: 'Support notes',
     kinds: {

@@ -138,6 +138,11 @@ export const peopleZhCN = {
   },
   keyYouth: {
     restricted: '重点青少年为受限档案：仅授权账号可见，每次查阅均记入审计日志，不随名册导出。',
+    modalTitle: '重点青少年：{{name}}',
+    saved: '已记录 {{name}} 的重点青少年档案',
+    remove: '移出',
+    removeConfirm: '将 {{name}} 移出重点青少年档案？',
+    removed: '已将 {{name}} 移出重点青少年档案',
     kind: '类别',
     note: '帮扶情况',
     kinds: {

@@ -1,0 +1,17 @@
+/** Rows of the dashboard: org.read in the caller's subtree (the overview of the scope org). */
+import { ALL, DISTRICT, type RouteRule, SUBTREE } from './common.ts';
+
+export const dashboardRules: Record<string, RouteRule> = {
+  'GET /api/dashboard/overview': {
+    request: (t) => ({ url: `/api/dashboard/overview?districtId=${t.districtId}&orgId=${t.orgId}` }),
+    expect: {
+      platform_admin: ALL('2xx'),
+      district_admin: DISTRICT,
+      org_admin: SUBTREE,
+      grid_leader: SUBTREE,
+      team_leader: SUBTREE,
+      youth: ALL('403'),
+      anonymous: ALL('401'),
+    },
+  },
+};
