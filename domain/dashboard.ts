@@ -47,6 +47,8 @@ export const DashboardOverviewSchema = z.object({
       id: z.number().int(),
       name: z.string(),
       kind: z.string(),
+      /** false for industry committees, alliances … (shown apart from the towns) */
+      hierarchical: z.boolean(),
       counts: z.record(z.string(), z.number().int()),
       grids: GridRollupSchema,
     }),

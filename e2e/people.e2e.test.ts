@@ -17,9 +17,9 @@ const NAME = '扫码青年陈晓';
 const ID_17 = '33010220000501123';
 const ID_NUMBER = ID_17 + idCheckChar(ID_17);
 const BAD_ID_NUMBER = ID_17 + (idCheckChar(ID_17) === '0' ? '1' : '0');
-const PHONE_TYPED = '138 0013 8000';
-const PHONE = '13800138000';
-const PHONE_MASKED = '138****8000';
+const PHONE_TYPED = '199 0571 2026';
+const PHONE = '19905712026';
+const PHONE_MASKED = '199****2026';
 const WECHAT_UA =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.47(0x18002f2c) NetType/WIFI Language/zh_CN';
 
@@ -172,7 +172,7 @@ describe('youth registry and QR registration', () => {
     await page.close();
   });
 
-  it('the district admin sees a field error for a bad ID number and an audited unmasked view', async () => {
+  it('the district admin sees a field error for a bad ID number, an audited unmasked view and an import report', async () => {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
     await login(page, 'admin');
     await page.getByTestId('nav-people').click();
@@ -209,7 +209,7 @@ describe('youth registry and QR registration', () => {
     await modal.locator('input[type=file]').setInputFiles({
       name: '台账.csv',
       mimeType: 'text/csv',
-      buffer: Buffer.from('姓名,出生日期,手机号\n导入青年甲,2001-03-04,13900001111\n导入青年乙,2001-03-04,12345\n'),
+      buffer: Buffer.from('姓名,出生日期,手机号\n导入青年甲,2001-03-04,19900001111\n导入青年乙,2001-03-04,12345\n'),
     });
     await page.getByTestId('people-import-run').click();
     const imported = page.getByTestId('people-import-result');

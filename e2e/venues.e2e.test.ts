@@ -128,4 +128,42 @@ describe('venues', () => {
     expect(after).toBe(1);
     await page.close();
   });
+  it('an admin opens a provident-fund account, deposits, and is refused a withdrawal beyond the limit', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+    await page.goto(`${server.url}/login`);
+    await page.getByTestId('login-username').fill('admin');
+    await page.getByTestId('login-password').fill(PASSWORD);
+    await page.getByTestId('login-submit').click();
+    await expect.poll(() => page.getByTestId('header-user').textContent()).toContain('王建国');
+    const account = await page.evaluate(async () => {
+      const me = await (await fetch('/api/me')).json();
+      const orgs = await (await fetch('/api/orgs?kind=village_branch&pageSize=1')).json();
+      const res = await fetch('/api/funds/accounts', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken },
+        body: JSON.stringify({ orgId: orgs.items[0].id, year: new Date(Date.now() + 8 * 3600_000).getUTCFullYear() }),
+      });
+      return (await res.json()) as { id: number; orgName: string };
+    });
+    await page.getByTestId('nav-resources').click();
+    await page.getByTestId('funds-link').click();
+    await page.getByTestId(`fund-open-${account.id}`).click();
+    await page
+      .getByRole('button', { name: '存 入' })
+      .or(page.getByRole('button', { name: '存入' }))
+      .first()
+      .click();
+    await page.getByTestId('fund-amount').fill('1000');
+    await page.locator('.ant-modal-wrap:visible .ant-modal-footer .ant-btn-primary').click();
+    await expect.poll(() => page.locator('.ant-drawer').textContent()).toContain('¥1,200.00');
+    await page.getByRole('button', { name: '申请提取' }).click();
+    await page.getByTestId('fund-amount').fill('1300');
+    await page.locator('.ant-modal-wrap:visible #purpose').fill('青年夜校');
+    await page.locator('.ant-modal-wrap:visible #reference').fill('活动 #1');
+    await page.locator('.ant-modal-wrap:visible .ant-modal-footer .ant-btn-primary').click();
+    await expect.poll(() => page.locator('.ant-message').textContent()).toContain('超出可提取额度');
+    expect(await page.locator('.ant-message').textContent()).toContain('剩余额度 ¥1,200.00');
+    await shot(page, 'funds-01-refused');
+    await page.close();
+  });
 });

@@ -6,6 +6,7 @@ import { type Config, loadConfig } from './config.ts';
 import { backupDatabase, restoreDatabase } from './db/backup.ts';
 import { type Database, openConfiguredDatabase } from './db/client.ts';
 import { one } from './db/sql.ts';
+import { piiCipherFor } from './lib/crypto.ts';
 import { findAccountByUsername, insertAccount } from './modules/accounts/accounts.repository.ts';
 import { hashPassword } from './modules/auth/password.ts';
 import { seedDemo } from './seed/demo.ts';
@@ -30,7 +31,7 @@ async function seedOnFirstStart(database: Database, config: Config, env: NodeJS.
   );
   const hasDistrict = await one(database.db, sql`SELECT 1 FROM districts LIMIT 1`);
   if (!wantDemo || hasDistrict) return;
-  const summary = await seedDemo(database, config.demoPassword);
+  const summary = await seedDemo(database, config.demoPassword, undefined, piiCipherFor(config.dataDir));
   printDemoLogins(summary.orgs, summary.accounts, config.demoPassword);
 }
 
@@ -92,7 +93,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv) {
           throw new Error(
             'Re-seeding over an existing demo district is not supported; restore a backup or use a new data dir.',
           );
-        const summary = await seedDemo(database, config.demoPassword);
+        const summary = await seedDemo(database, config.demoPassword, undefined, piiCipherFor(config.dataDir));
         printDemoLogins(summary.orgs, summary.accounts, config.demoPassword);
       } finally {
         await database.close();

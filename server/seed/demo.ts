@@ -4,12 +4,14 @@ import type { OrgKind } from '../../domain/org.ts';
 import { isHierarchicalKind } from '../../domain/org.ts';
 import keqiao from '../../domain/reference/assessment-keqiao-2013.json' with { type: 'json' };
 import type { Database } from '../db/client.ts';
+import type { PiiCipher } from '../lib/crypto.ts';
 import { pinyinKeys } from '../lib/pinyin.ts';
 import { insertAccount } from '../modules/accounts/accounts.repository.ts';
 import { hashPassword } from '../modules/auth/password.ts';
 import { createDistrictWithRoot } from '../modules/districts/districts.service.ts';
 import { insertOrg, type OrgRow } from '../modules/orgs/orgs.repository.ts';
 import { seedDemoGrids } from './demo-grids.ts';
+import { seedDemoPeople } from './demo-people.ts';
 import { seedDemoVenues } from './demo-venues.ts';
 
 /** Small deterministic PRNG (mulberry32): the same seed gives the same demo district. */
@@ -57,7 +59,12 @@ function townCommitteeName(town: string): { name: string; kind: OrgKind } {
  * development zone of the report, villages and communities under them, a few non-hierarchical orgs,
  * an alliance, and cadre accounts. Deterministic for a given seed.
  */
-export async function seedDemo(database: Database, password: string, seed = 2013): Promise<DemoSummary> {
+export async function seedDemo(
+  database: Database,
+  password: string,
+  seed = 2013,
+  pii: PiiCipher | null = null,
+): Promise<DemoSummary> {
   const rand = seededRandom(seed);
   const passwordHash = await hashPassword(password);
   return database.db.transaction(async (tx) => {
@@ -136,6 +143,8 @@ export async function seedDemo(database: Database, password: string, seed = 2013
       passwordHash,
       seed,
     });
+    // Youth (青年库) in every grid and in the villages without grids.
+    await seedDemoPeople(tx, districtId, rand, pii);
     // Venues (阵地): a dozen across the towns, for the map and booking.
     await seedDemoVenues(tx, districtId, towns);
     await tx.execute(sql`INSERT INTO system_state (key, value) VALUES ('demo_seeded', ${JSON.stringify({ seed, districtId })}::jsonb)

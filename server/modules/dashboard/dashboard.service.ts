@@ -54,7 +54,7 @@ export async function getOverview(
       const stats = gridsByChild.get(c.id);
       if (!stats) return [];
       const { orgId: _id, orgName: _name, orgKind: _kind, ...grids } = stats;
-      return [{ id: c.id, name: c.name, kind: c.kind, counts: c.counts, grids }];
+      return [{ id: c.id, name: c.name, kind: c.kind, hierarchical: c.hierarchical, counts: c.counts, grids }];
     }),
     sections,
     generatedAt: new Date().toISOString(),

@@ -1,5 +1,8 @@
+import crypto from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { PoolClient } from 'pg';
 import { IdParamSchema } from '../../../domain/common.ts';
 import {
   AckResultSchema,
@@ -63,6 +66,7 @@ const noticeRoutesPlugin: FastifyPluginAsyncZod = async (app) => {
     dev,
   };
   app.decorate('notices', rt);
+  if (db.pool) relayThroughPostgres(app, rt);
   app.jobs.register(notices.DEADLINE_JOB, (ex, payload, job) => notices.runDeadlineJob(rt, ex, payload, job.now));
   app.jobs.addTickTask(async () => {
     await notices.dispatchDeliveries(rt);
@@ -273,6 +277,44 @@ const noticeRoutesPlugin: FastifyPluginAsyncZod = async (app) => {
     async (req) => notices.acknowledge(rt, req.actor(), req.params.id, req.body),
   );
 };
+
+/** PostgreSQL NOTIFY channel carrying live events between app servers. */
+const RELAY_CHANNEL = 'jw_notice_events';
+
+/**
+ * Several app servers on one PostgreSQL: each event is delivered by the server that committed it to
+ * its own streams, and NOTIFYed so every other server delivers it to the streams open there.
+ */
+function relayThroughPostgres(app: FastifyInstance, rt: notices.NoticeRuntime) {
+  const origin = crypto.randomUUID();
+  const pool = rt.database.pool!;
+  let listener: PoolClient | null = null;
+  rt.relay = async (message) => {
+    await rt.database.query('SELECT pg_notify($1, $2)', [RELAY_CHANNEL, JSON.stringify({ origin, message })]);
+  };
+  app.addHook('onReady', async () => {
+    listener = await pool.connect();
+    listener.on('error', (err) => app.log.error({ err }, 'notice relay connection failed'));
+    listener.on('notification', (n) => {
+      try {
+        const { origin: from, message } = JSON.parse(n.payload ?? '{}');
+        if (from !== origin && message) {
+          notices.deliverLocally(rt, message).catch((err) => app.log.error({ err }, 'notice relay delivery failed'));
+        }
+      } catch (err) {
+        app.log.error({ err }, 'bad notice relay payload');
+      }
+    });
+    await listener.query(`LISTEN ${RELAY_CHANNEL}`);
+  });
+  app.addHook('preClose', async () => {
+    const client = listener;
+    listener = null;
+    if (!client) return;
+    await client.query(`UNLISTEN ${RELAY_CHANNEL}`).catch(() => {});
+    client.release();
+  });
+}
 
 /** Not encapsulated: the runtime (hub, channels) is decorated on the app for the bench and the tests. */
 export const noticeRoutes = fp(noticeRoutesPlugin, { name: 'notices' });

@@ -38,8 +38,30 @@ export type NoticeRuntime = {
   channels: ChannelSet;
   jobs: JobQueue;
   now: () => Date;
+  /** Tells the other app servers about a live event (PostgreSQL NOTIFY); absent on a single process. */
+  relay?: (message: FanoutMessage) => Promise<void>;
   log?: { error(obj: unknown, msg?: string): void; warn(obj: unknown, msg?: string): void };
 };
+
+/** A live event, delivered by every app server to the accounts connected to it. */
+export type FanoutMessage =
+  | { t: 'notice'; noticeId: number }
+  | { t: 'ack'; to: number; event: NoticeStreamEvent }
+  | { t: 'escalation'; noticeId: number; level: number };
+
+/** Pushes a live event to the streams open on this process. Returns how many events were written. */
+export async function deliverLocally(rt: NoticeRuntime, m: FanoutMessage): Promise<number> {
+  if (m.t === 'notice') return pushNotice(rt, m.noticeId);
+  if (m.t === 'ack') return rt.hub.publish(m.to, m.event);
+  return pushEscalation(rt, m.noticeId, m.level);
+}
+
+/** Delivers a committed event here and relays it to the other app servers. */
+export async function fanout(rt: NoticeRuntime, m: FanoutMessage): Promise<number> {
+  const n = await deliverLocally(rt, m);
+  await rt.relay?.(m).catch((err) => rt.log?.warn({ err }, 'notice relay failed'));
+  return n;
+}
 
 // Settings -------------------------------------------------------------------------------------
 
@@ -207,7 +229,7 @@ export async function sendNotice(rt: NoticeRuntime, actor: Actor, input: NoticeS
     });
     return noticeId;
   });
-  await pushNotice(rt, id);
+  await fanout(rt, { t: 'notice', noticeId: id });
   return getNotice(rt, actor, id);
 }
 
@@ -279,7 +301,7 @@ export async function correctNotice(rt: NoticeRuntime, actor: Actor, id: number,
     });
     return noticeId;
   });
-  await pushNotice(rt, newId);
+  await fanout(rt, { t: 'notice', noticeId: newId });
   return getNotice(rt, actor, newId);
 }
 
@@ -425,11 +447,10 @@ export async function acknowledge(
     return state;
   });
   if (state.first) {
-    rt.hub.publish(t.senderAccountId, {
-      type: 'ack',
-      noticeId: t.noticeId,
-      targetId,
-      acknowledgedAt: state.acknowledgedAt,
+    await fanout(rt, {
+      t: 'ack',
+      to: t.senderAccountId,
+      event: { type: 'ack', noticeId: t.noticeId, targetId, acknowledgedAt: state.acknowledgedAt },
     });
   }
   return {
@@ -515,24 +536,34 @@ export async function runDeadlineJob(
   }
   if (!escalated) return undefined;
   return async () => {
-    const connected = rt.hub.connectedAccountIds();
-    const online = new Set(connected);
-    for (const a of await repo.alertsForAccounts(rt.database.db, notice.id, level, connected)) {
-      for (const accountId of a.accounts) {
-        if (online.has(accountId)) {
-          rt.hub.publish(accountId, {
-            type: 'escalation',
-            noticeId: notice.id,
-            targetId: a.targetId,
-            level,
-            orgName: a.name,
-            title: notice.title,
-          });
-        }
-      }
-    }
+    await fanout(rt, { t: 'escalation', noticeId: notice.id, level });
     await dispatchDeliveries(rt);
   };
+}
+
+/** Pushes the escalation alerts of one level to the instructors connected here. */
+async function pushEscalation(rt: NoticeRuntime, noticeId: number, level: number): Promise<number> {
+  const connected = rt.hub.connectedAccountIds();
+  if (!connected.length) return 0;
+  const notice = await repo.findNoticeForJob(rt.database.db, noticeId);
+  if (!notice) return 0;
+  const online = new Set(connected);
+  let pushed = 0;
+  for (const a of await repo.alertsForAccounts(rt.database.db, noticeId, level, connected)) {
+    for (const accountId of a.accounts) {
+      if (online.has(accountId)) {
+        pushed += rt.hub.publish(accountId, {
+          type: 'escalation',
+          noticeId,
+          targetId: a.targetId,
+          level,
+          orgName: a.name,
+          title: notice.title,
+        });
+      }
+    }
+  }
+  return pushed;
 }
 
 /** Hands pending outbox rows to their channel adapters (each batch in one transaction). */

@@ -607,6 +607,33 @@ describe('durability and live push', () => {
   });
 });
 
+describe('several app servers (PostgreSQL)', () => {
+  it.skipIf(process.env.JW_TEST_DB !== 'postgresql')(
+    'a notice sent through one server reaches a stream open on another (NOTIFY relay)',
+    async () => {
+      const other = await buildApp(
+        loadConfig({ LOG_LEVEL: 'silent', JINGWEI_WEB_DIST: '/nonexistent', JINGWEI_JOB_POLL_MS: '0' }),
+        ctx.database,
+      );
+      await other.ready();
+      try {
+        const leaderId = ids.v1Leader;
+        const got: any[] = [];
+        const unsubscribe = other.notices.hub.subscribe(leaderId, (e) => got.push(e));
+        const res = await send(admin, { title: '跨服务器通知', target: { mode: 'chosen', orgIds: [world.v1.id] } });
+        expect(res.statusCode, res.body).toBe(201);
+        const end = Date.now() + 5000;
+        while (!got.some((e) => e.type === 'notice' && e.noticeId === res.json().id) && Date.now() < end)
+          await sleep(20);
+        expect(got.find((e) => e.type === 'notice')).toMatchObject({ noticeId: res.json().id, title: '跨服务器通知' });
+        unsubscribe();
+      } finally {
+        await other.close();
+      }
+    },
+  );
+});
+
 describe('helpers', () => {
   it('a youth has no inbox, a team leader has an empty one', async () => {
     expect((await v1Youth.get('/api/notices/inbox')).statusCode).toBe(403);

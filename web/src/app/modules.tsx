@@ -65,7 +65,8 @@ export const MODULES: ModuleDef[] = [
   },
   { key: 'notices', path: '/notices', icon: <BellOutlined />, group: 'work', permission: 'notice.read', ready: true },
   { key: 'assessments', path: '/assessments', icon: <TrophyOutlined />, group: 'work', ready: true },
-  { key: 'stats', path: '/stats', icon: <BarChartOutlined />, group: 'work', ready: false },
+  // 数据看板 opens the big-screen overview (the workbench shows the same figures in the console).
+  { key: 'stats', path: '/screen', icon: <BarChartOutlined />, group: 'work', permission: 'org.read', ready: true },
   {
     key: 'accounts',
     path: '/accounts',

@@ -68,6 +68,10 @@ const router = createBrowserRouter([
             index: true,
             lazy: () => import('../features/venues/VenuesPage.tsx').then((m) => ({ Component: m.VenuesPage })),
           },
+          {
+            path: 'funds',
+            lazy: () => import('../features/venues/FundsPage.tsx').then((m) => ({ Component: m.FundsPage })),
+          },
         ],
       },
       {

@@ -12,6 +12,11 @@ echarts.use([BarChart, GridComponent, LegendComponent, TooltipComponent, SVGRend
 
 type Props = { overview: DashboardOverview; dark?: boolean; height?: number };
 
+/** The towns (hierarchical children) the charts compare; alliances and industry committees are not places. */
+function places(overview: DashboardOverview) {
+  return overview.children.filter((c) => c.hierarchical);
+}
+
 const COLORS = ['#c8161d', '#1677ff', '#52c41a', '#faad14'];
 
 /**
@@ -20,17 +25,18 @@ const COLORS = ['#c8161d', '#1677ff', '#52c41a', '#faad14'];
  */
 export function ChildBars({ overview, dark, height = 360 }: Props) {
   const { t } = useTranslation();
+  const children = places(overview);
   const series = useMemo(
     () => [
-      { key: 'grids', name: t('dashboard.series.grids'), values: overview.children.map((c) => c.grids.grids) },
+      { key: 'grids', name: t('dashboard.series.grids'), values: children.map((c) => c.grids.grids) },
       {
         key: 'members',
         name: t('dashboard.series.members'),
-        values: overview.children.map((c) => c.counts.members ?? 0),
+        values: children.map((c) => c.counts.members ?? 0),
       },
-      { key: 'people', name: t('dashboard.series.people'), values: overview.children.map((c) => c.counts.people ?? 0) },
+      { key: 'people', name: t('dashboard.series.people'), values: children.map((c) => c.counts.people ?? 0) },
     ],
-    [overview, t],
+    [children, t],
   );
   const option = useMemo(
     () => ({
@@ -42,19 +48,19 @@ export function ChildBars({ overview, dark, height = 360 }: Props) {
       grid: { left: 48, right: 16, top: 36, bottom: 72 },
       xAxis: {
         type: 'category',
-        data: overview.children.map((c) => c.name),
+        data: children.map((c) => c.name),
         axisLabel: { rotate: 35, interval: 0, color: dark ? '#ccc' : '#333', fontSize: 11 },
       },
       yAxis: { type: 'value', axisLabel: { color: dark ? '#ccc' : '#333' } },
       series: series.map((s) => ({ type: 'bar', name: s.name, data: s.values })),
     }),
-    [overview, series, dark],
+    [children, series, dark],
   );
   return (
     <div
       data-testid="dashboard-child-bars"
       data-series={JSON.stringify({
-        names: overview.children.map((c) => c.name),
+        names: children.map((c) => c.name),
         ...Object.fromEntries(series.map((s) => [s.key, s.values])),
       })}
     >
@@ -66,8 +72,9 @@ export function ChildBars({ overview, dark, height = 360 }: Props) {
 /** 四个一 completeness and capacity compliance per child org, in percent of its grids. */
 export function FourOnesBars({ overview, dark, height = 320 }: Props) {
   const { t } = useTranslation();
-  const complete = overview.children.map((c) => percent(c.grids.fourOnes.complete, c.grids.grids));
-  const withinRule = overview.children.map((c) => percent(c.grids.grids - (c.grids.capacity.over ?? 0), c.grids.grids));
+  const children = places(overview);
+  const complete = children.map((c) => percent(c.grids.fourOnes.complete, c.grids.grids));
+  const withinRule = children.map((c) => percent(c.grids.grids - (c.grids.capacity.over ?? 0), c.grids.grids));
   const option = useMemo(
     () => ({
       animation: false,
@@ -78,7 +85,7 @@ export function FourOnesBars({ overview, dark, height = 320 }: Props) {
       grid: { left: 48, right: 16, top: 36, bottom: 72 },
       xAxis: {
         type: 'category',
-        data: overview.children.map((c) => c.name),
+        data: children.map((c) => c.name),
         axisLabel: { rotate: 35, interval: 0, color: dark ? '#ccc' : '#333', fontSize: 11 },
       },
       yAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%', color: dark ? '#ccc' : '#333' } },
@@ -87,7 +94,7 @@ export function FourOnesBars({ overview, dark, height = 320 }: Props) {
         { type: 'bar', name: t('dashboard.series.withinRule'), data: withinRule },
       ],
     }),
-    [overview, complete, withinRule, dark, t],
+    [children, complete, withinRule, dark, t],
   );
   return (
     <div data-testid="dashboard-four-ones" data-series={JSON.stringify({ complete, withinRule })}>

@@ -167,8 +167,8 @@ function RegisterForm({ token, info }: { token: string; info: QrInfo }) {
         <div data-testid="register-result" data-status={outcome}>
           <Result
             status={outcome === 'registered' ? 'success' : 'info'}
-            title={t(`register.result.${outcome}`)}
-            subTitle={t(`register.result.${outcome}Hint`)}
+            title={t(`register.result.${outcome === 'pending' && info.kind === 'org' ? 'pendingOrg' : outcome}`)}
+            subTitle={t(`register.result.${outcome === 'pending' && info.kind === 'org' ? 'pendingOrg' : outcome}Hint`)}
           />
         </div>
       </>

@@ -1,4 +1,5 @@
 import {
+  AccountBookOutlined,
   AuditOutlined,
   CalendarOutlined,
   EnvironmentOutlined,
@@ -21,7 +22,7 @@ import {
 } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router-dom';
+import { useNavigate, useSearchParams } from 'react-router-dom';
 import { COMMON_FACILITIES, VENUE_TYPES } from '../../../../domain/venue.ts';
 import { useDistrict } from '../../app/district.tsx';
 import { MapSettingsButton } from '../../components/map/MapView.tsx';
@@ -81,6 +82,8 @@ export function VenuesPage() {
   const { districtId, canChoose } = useDistrict();
   const canManage = useCan('venue.manage');
   const canBook = useCan('venue.book');
+  const canReadFunds = useCan('fund.read');
+  const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
   const view: View = (['list', 'map', 'bookings', 'decide'] as const).find((v) => v === params.get('view')) ?? 'list';
   const [filters, setFilters] = useState<VenueFilters>({});
@@ -165,6 +168,15 @@ export function VenuesPage() {
               data-testid="venue-create"
             >
               {t('venues.action.create')}
+            </Button>
+          )}
+          {canReadFunds && (
+            <Button
+              icon={<AccountBookOutlined />}
+              onClick={() => navigate('/resources/funds')}
+              data-testid="funds-link"
+            >
+              {t('funds.link')}
             </Button>
           )}
           <MapSettingsButton />

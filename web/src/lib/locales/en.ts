@@ -1,3 +1,4 @@
+import { fundsEn } from './funds.en.ts';
 import { noticesEn } from './notices.en.ts';
 import { peopleEn, registerEn } from './people.en.ts';
 import { venuesEn } from './venues.en.ts';
@@ -620,6 +621,7 @@ export const en: Resources = {
   people: peopleEn,
   register: registerEn,
   venues: venuesEn,
+  funds: fundsEn,
   notices: noticesEn,
   placeholder: {
     title: 'Coming soon',

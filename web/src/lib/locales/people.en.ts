@@ -237,9 +237,11 @@ export const registerEn: Resources['register'] = {
   footer: 'Youth League grid services · data stored encrypted',
   result: {
     registered: 'You are registered',
-    registeredHint: 'You are now in this grid’s registry. Welcome!',
+    registeredHint: 'You are now in the registry. Welcome to the League’s youth activities!',
     pending: 'Sent: your grid leader will confirm',
     pendingHint: 'Your registration is complete once the grid leader confirms it.',
+    pendingOrg: 'Sent: a League cadre will confirm',
+    pendingOrgHint: 'Your registration is complete once the League org confirms it.',
     review: 'Sent: a cadre will check it',
     reviewHint: 'Your details resemble an existing entry; a cadre will check them and complete the registration.',
   },

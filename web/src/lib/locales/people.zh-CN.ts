@@ -232,9 +232,11 @@ export const registerZhCN = {
   footer: '共青团网格化服务 · 信息加密存储',
   result: {
     registered: '报到成功',
-    registeredHint: '您已登记到本网格，欢迎参加网格的青年活动。',
+    registeredHint: '登记已完成，欢迎参加团组织和网格的青年活动。',
     pending: '已提交，等待网格长确认',
     pendingHint: '网格长确认后即完成登记。',
+    pendingOrg: '已提交，等待团干部确认',
+    pendingOrgHint: '团组织确认后即完成登记。',
     review: '已提交，工作人员将核对',
     reviewHint: '您的信息与已有登记相近，团干部核对后会完成登记。',
   },

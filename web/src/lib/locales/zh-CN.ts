@@ -1,5 +1,6 @@
 import type { Role } from '../../../../domain/account.ts';
 import type { OrgKind } from '../../../../domain/org.ts';
+import { fundsZhCN } from './funds.zh-CN.ts';
 import { noticesZhCN } from './notices.zh-CN.ts';
 import { peopleZhCN, registerZhCN } from './people.zh-CN.ts';
 import { venuesZhCN } from './venues.zh-CN.ts';
@@ -623,6 +624,7 @@ export const zhCN = {
   people: peopleZhCN,
   register: registerZhCN,
   venues: venuesZhCN,
+  funds: fundsZhCN,
   notices: noticesZhCN,
   placeholder: {
     title: '建设中',

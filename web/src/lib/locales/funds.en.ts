@@ -1,0 +1,55 @@
+import type { fundsZhCN } from './funds.zh-CN.ts';
+
+type DeepStrings<T> = { [K in keyof T]: T[K] extends string ? string : DeepStrings<T[K]> };
+
+/** The provident fund — English; every key of funds.zh-CN.ts, checked by the type. */
+export const fundsEn: DeepStrings<typeof fundsZhCN> = {
+  title: 'Party-mass provident fund',
+  link: 'Provident fund',
+  backToVenues: 'Venues',
+  tab: { accounts: 'Accounts', withdrawals: 'Withdrawal requests' },
+  action: {
+    open: 'Open account',
+    deposit: 'Deposit',
+    donation: 'Record donation',
+    withdraw: 'Request withdrawal',
+    reverse: 'Reverse',
+    approve: 'Approve',
+    reject: 'Reject',
+    statement: 'Download year-end statement',
+    policy: 'Set multiplier',
+  },
+  field: {
+    org: 'Account holder',
+    year: 'Year',
+    amount: 'Amount (CNY)',
+    deposits: 'Deposits',
+    donations: 'Donations',
+    withdrawn: 'Withdrawn',
+    balance: 'Balance',
+    limit: 'Withdrawal limit',
+    remaining: 'Remaining',
+    multiplier: 'Multiplier',
+    kind: 'Kind',
+    source: 'Source',
+    sourceType: 'Source type',
+    memo: 'Memo',
+    purpose: 'Purpose',
+    reference: 'Activity or order',
+    status: 'Status',
+    requestedBy: 'Requested by',
+    date: 'Date',
+    by: 'By',
+  },
+  kind: { deposit: 'Deposit', donation: 'Donation', withdrawal: 'Withdrawal' },
+  sourceType: { charity_sale: 'Charity sale', public_donation: 'Public donation', sponsorship: 'Sponsorship' },
+  status: { requested: 'Awaiting approval', approved: 'Approved', rejected: 'Rejected' },
+  hint: {
+    multiplier: 'Withdrawable = the year’s deposits × the multiplier (1.1 to 1.5)',
+    reversal: 'reverses #{{id}}',
+    reversed: 'reversed',
+    reverseMemo: 'Reason for the reversal',
+    orgKinds: 'A village or community branch or a two-new committee',
+  },
+  msg: { saved: 'Saved', requested: 'Withdrawal requested', approved: 'Approved and posted', rejected: 'Rejected' },
+};
