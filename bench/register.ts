@@ -94,7 +94,15 @@ try {
   await database.migrate();
   await seedDemo(database, 'Bench2026pass');
   process.env.JINGWEI_QR_RATE_LIMIT = '100000000'; // one loopback IP plays thousands of phones
-  const config = { ...loadConfig(), dataDir, logLevel: 'warn', webDist: null, jobPollMs: 0, port: 0, host: '127.0.0.1' };
+  const config = {
+    ...loadConfig(),
+    dataDir,
+    logLevel: 'warn',
+    webDist: null,
+    jobPollMs: 0,
+    port: 0,
+    host: '127.0.0.1',
+  };
   const app = await buildApp(config, database);
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
 
