@@ -56,7 +56,13 @@ export type Permission =
   /** send notices down the subtree, read their reach reports */
   | 'notice.send'
   /** keep the tower registry (groups, admins, instructors) and the deadlines */
-  | 'notice.manage';
+  | 'notice.manage'
+  /** 点单 see service orders of the own subtree (requested there or assigned there), the menu and the two rates */
+  | 'order.read'
+  /** enter orders (on behalf), keep the service menu, accept / work on / complete orders assigned to the subtree */
+  | 'order.write'
+  /** 派单 classify, dispatch, re-dispatch, reject or cancel orders requested in the own subtree */
+  | 'order.dispatch';
 
 const PERMISSIONS: Record<Role, readonly Permission[]> = {
   platform_admin: [
@@ -80,6 +86,9 @@ const PERMISSIONS: Record<Role, readonly Permission[]> = {
     'notice.read',
     'notice.send',
     'notice.manage',
+    'order.read',
+    'order.write',
+    'order.dispatch',
   ],
   district_admin: [
     'org.read',
@@ -103,6 +112,9 @@ const PERMISSIONS: Record<Role, readonly Permission[]> = {
     'notice.read',
     'notice.send',
     'notice.manage',
+    'order.read',
+    'order.write',
+    'order.dispatch',
   ],
   org_admin: [
     'org.read',
@@ -121,9 +133,22 @@ const PERMISSIONS: Record<Role, readonly Permission[]> = {
     'notice.read',
     'notice.send',
     'notice.manage',
+    'order.read',
+    'order.write',
+    'order.dispatch',
   ],
-  grid_leader: ['org.read', 'district.read', 'person.read', 'person.write', 'venue.read', 'venue.book', 'notice.read'],
-  team_leader: ['org.read', 'district.read', 'venue.read', 'venue.book', 'notice.read'],
+  grid_leader: [
+    'org.read',
+    'district.read',
+    'person.read',
+    'person.write',
+    'venue.read',
+    'venue.book',
+    'notice.read',
+    'order.read',
+    'order.write',
+  ],
+  team_leader: ['org.read', 'district.read', 'venue.read', 'venue.book', 'notice.read', 'order.read', 'order.write'],
   youth: ['district.read'],
 };
 

@@ -20,6 +20,8 @@ const BAD_ID_NUMBER = ID_17 + (idCheckChar(ID_17) === '0' ? '1' : '0');
 const PHONE_TYPED = '199 0571 2026';
 const PHONE = '19905712026';
 const PHONE_MASKED = '199****2026';
+/** expect.poll waits 1 s by default; a loaded machine needs longer (the polls end as soon as they pass). */
+const POLL = { timeout: 20_000 };
 const WECHAT_UA =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.47(0x18002f2c) NetType/WIFI Language/zh_CN';
 
@@ -80,7 +82,7 @@ async function pickOption(page: Page, text: string) {
 /** Opens a person's drawer from the list and waits until it shows him (antd remounts the drawer content). */
 async function openPerson(page: Page, id: number, name: string) {
   await page.getByTestId(`person-open-${id}`).click();
-  await expect.poll(() => page.getByTestId('person-detail-name').textContent()).toContain(name);
+  await expect.poll(() => page.getByTestId('person-detail-name').textContent(), POLL).toContain(name);
 }
 
 let registrationUrl = '';
@@ -112,7 +114,7 @@ describe('youth registry and QR registration', () => {
     });
     const page = await context.newPage();
     await page.goto(other.json.url);
-    await expect.poll(() => page.getByTestId('register-unavailable').textContent()).toContain('停用');
+    await expect.poll(() => page.getByTestId('register-unavailable').textContent(), POLL).toContain('停用');
 
     await page.goto(registrationUrl);
     await page.getByTestId('register-name').waitFor();
@@ -127,7 +129,7 @@ describe('youth registry and QR registration', () => {
     await page.getByTestId('register-consent').check();
     await page.getByTestId('register-submit').click();
     await expect
-      .poll(() => page.locator('.ant-form-item-explain-error').allTextContents())
+      .poll(() => page.locator('.ant-form-item-explain-error').allTextContents(), POLL)
       .toContainEqual(expect.stringContaining('校验位'));
     await shot(page, 'people-01-phone-field-error');
 
@@ -163,8 +165,14 @@ describe('youth registry and QR registration', () => {
     expect(await page.getByTestId('person-view-identifiers').count()).toBe(0);
     await page.getByTestId('person-confirm').click();
     await expect
-      .poll(() =>
-        page.getByTestId('person-detail').getByTestId(`person-status-${personId}`).first().getAttribute('data-status'),
+      .poll(
+        () =>
+          page
+            .getByTestId('person-detail')
+            .getByTestId(`person-status-${personId}`)
+            .first()
+            .getAttribute('data-status'),
+        POLL,
       )
       .toBe('registered');
     await shot(page, 'people-04-confirmed');
@@ -185,7 +193,7 @@ describe('youth registry and QR registration', () => {
     await page.getByTestId('person-save').click();
     const form = page.getByTestId('person-form');
     await expect
-      .poll(() => form.locator('.ant-form-item-explain-error').allTextContents())
+      .poll(() => form.locator('.ant-form-item-explain-error').allTextContents(), POLL)
       .toContainEqual(expect.stringContaining('身份证号'));
     await shot(page, 'people-05-form-field-error');
     await page.locator('.ant-drawer-close').first().click();
@@ -196,7 +204,7 @@ describe('youth registry and QR registration', () => {
     await page.getByTestId(`people-row-${personId}`).waitFor();
     await openPerson(page, personId, NAME);
     await page.getByTestId('person-view-identifiers').click();
-    await expect.poll(() => page.getByTestId('person-identifiers-phone').textContent()).toBe(PHONE);
+    await expect.poll(() => page.getByTestId('person-identifiers-phone').textContent(), POLL).toBe(PHONE);
     expect(await page.getByTestId('person-identifiers-id-number').textContent()).toBe(ID_NUMBER);
     expect(await page.getByTestId('person-identifiers').textContent()).toContain('审计');
     await shot(page, 'people-06-identifiers');

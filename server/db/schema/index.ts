@@ -7,3 +7,4 @@ export * from './jobs.ts';
 export * from './notices.ts';
 export * from './ledgers.ts';
 export * from './funds.ts';
+export * from './orders.ts';
