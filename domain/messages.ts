@@ -393,6 +393,11 @@ export const ERROR_MESSAGES = {
     'zh-CN': '验证信息不正确，无法查看或评价该订单',
     en: 'The proof does not match this order',
   },
+  ORDER_REPLAYED: {
+    status: 409,
+    'zh-CN': '该需求已经提交过，请勿重复提交',
+    en: 'This request was already submitted',
+  },
   MENU_ITEM_NOT_FOUND: { status: 404, 'zh-CN': '服务项目不存在', en: 'Service not found' },
   SMS_CODE_INVALID: { status: 422, 'zh-CN': '验证码不正确', en: 'The verification code is wrong' },
   SMS_CODE_EXPIRED: {

@@ -1,16 +1,10 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { idCheckChar } from '../domain/identity.ts';
-import { httpLogin, type ServerProcess, startServer } from '../server/test/server-process.ts';
+import { httpLogin } from '../server/test/server-process.ts';
+import { type E2eEnv, login as loginAs, PASSWORD, shot, startE2e } from './support.ts';
 
-const SHOTS = path.resolve('test-results/e2e');
-const PASSWORD = 'E2eDemo2026';
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-e2e-people-'));
-let server: ServerProcess;
-let browser: Browser;
+let env: E2eEnv;
 
 // The youth who scans the code: a valid ID number of Hangzhou, born 2000-05-01, and a mobile typed with spaces.
 const NAME = '扫码青年陈晓';
@@ -26,44 +20,17 @@ const WECHAT_UA =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.47(0x18002f2c) NetType/WIFI Language/zh_CN';
 
 beforeAll(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  server = await startServer({ JINGWEI_DATA_DIR: dataDir, JINGWEI_DEMO_PASSWORD: PASSWORD });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  env = await startE2e();
 });
-
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  await env?.close();
 });
 
-async function shot(page: Page, name: string) {
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-async function login(page: Page, username: string) {
-  await page.goto(`${server.url}/login`);
-  await page.getByTestId('login-username').fill(username);
-  await page.getByTestId('login-password').fill(PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('header-user').waitFor();
-}
+const login = (page: Page, username: string) => loginAs(page, env.server.url, username);
 
 /** Calls the API as an account, outside the browser. */
 async function apiAs(session: { cookie: string; csrfToken: string }, method: string, url: string, body?: unknown) {
-  const res = await fetch(`${server.url}${url}`, {
+  const res = await fetch(`${env.server.url}${url}`, {
     method,
     headers: {
       cookie: session.cookie,
@@ -90,7 +57,7 @@ let personId = 0;
 
 describe('youth registry and QR registration', () => {
   it('a youth registers on his phone (375 px) through a grid leader’s code', async () => {
-    const leader = await httpLogin(server.url, 'kqjd.wg1', PASSWORD);
+    const leader = await httpLogin(env.server.url, 'kqjd.wg1', PASSWORD);
     const grids = await apiAs(leader, 'GET', '/api/grids?pageSize=5');
     expect(grids.status).toBe(200);
     expect(grids.json.total).toBeGreaterThan(0);
@@ -104,7 +71,7 @@ describe('youth registry and QR registration', () => {
     const other = await apiAs(leader, 'POST', '/api/registration-tokens', { gridId: grid.id });
     expect((await apiAs(leader, 'DELETE', `/api/registration-tokens/${other.json.id}`)).status).toBe(200);
 
-    const context = await browser.newContext({
+    const context = await env.browser.newContext({
       viewport: { width: 375, height: 667 },
       deviceScaleFactor: 2,
       isMobile: true,
@@ -146,7 +113,7 @@ describe('youth registry and QR registration', () => {
   });
 
   it('the grid leader sees the pending youth, masked, and confirms him', async () => {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+    const page = await env.browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
     await login(page, 'kqjd.wg1');
     await page.getByTestId('nav-people').click();
     const row = page.locator('[data-testid^="people-row-"]').filter({ hasText: NAME });
@@ -181,7 +148,7 @@ describe('youth registry and QR registration', () => {
   });
 
   it('the district admin sees a field error for a bad ID number, an audited unmasked view and an import report', async () => {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+    const page = await env.browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
     await login(page, 'admin');
     await page.getByTestId('nav-people').click();
     await page.getByTestId('people-table').waitFor();

@@ -40,8 +40,8 @@ import {
   type Scope,
   SUBTREE,
 } from './matrix/common.ts';
-import { fundRules } from './matrix/funds.ts';
 import { dashboardRules } from './matrix/dashboard.ts';
+import { fundRules } from './matrix/funds.ts';
 import { gridRules } from './matrix/grids.ts';
 import { ledgerRules } from './matrix/ledgers.ts';
 import { noticeRules } from './matrix/notices.ts';
