@@ -31,6 +31,7 @@ import { gridRoutes } from './modules/grids/grids.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { ledgerRoutes } from './modules/ledgers/ledgers.routes.ts';
 import { noticeRoutes } from './modules/notices/notices.routes.ts';
+import { orderRoutes } from './modules/orders/orders.routes.ts';
 import { registerOrgDependent, registerRollupSource } from './modules/orgs/org-extensions.ts';
 import { orgRoutes } from './modules/orgs/orgs.routes.ts';
 import { countActivePeopleOfBranch, countMembersByOrg, countPeopleByOrg } from './modules/people/people.repository.ts';
@@ -152,6 +153,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   await app.register(fundRoutes);
 
   await app.register(noticeRoutes);
+  await app.register(orderRoutes);
 
   await registerWebConsole(app, config);
   return app;
