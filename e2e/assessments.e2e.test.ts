@@ -6,7 +6,7 @@ import { apiInPage, type E2eEnv, login, logout, shot, startE2e } from './support
 
 /** The Keqiao 2013 report's published item scores (Table 1), the project's reference data. */
 const reference = JSON.parse(
-  fs.readFileSync(path.resolve('../shared/reference/assessment-keqiao-2013.json'), 'utf8'),
+  fs.readFileSync(path.resolve('domain/reference/assessment-keqiao-2013.json'), 'utf8'),
 ) as { indicators: { name: string; items: { text: string; published_score: number }[] }[] };
 
 /**

@@ -58,7 +58,9 @@ describe('notices through the tower', () => {
     // The grid leader keeps his inbox open, connected to the live stream.
     await login(leader, 'kqjd.wg1');
     await leader.getByTestId('nav-notices').click();
-    await expect.poll(() => leader.getByTestId('notice-live').textContent(), { timeout: 15_000 }).toContain('实时连接正常');
+    await expect
+      .poll(() => leader.getByTestId('notice-live').textContent(), { timeout: 15_000 })
+      .toContain('实时连接正常');
 
     // The district admin composes and sends an urgent notice to the whole district.
     await login(sender, 'admin');
@@ -74,9 +76,7 @@ describe('notices through the tower', () => {
     const reportButton = sender.locator('[data-testid^="sent-report-"]').first();
     await reportButton.waitFor({ timeout: 20_000 });
     await reportButton.click();
-    await expect
-      .poll(() => sender.getByTestId('report-acknowledged').textContent(), { timeout: 15_000 })
-      .toBe('0');
+    await expect.poll(() => sender.getByTestId('report-acknowledged').textContent(), { timeout: 15_000 }).toBe('0');
 
     // The leader's page shows the urgent modal without a reload, and he acknowledges in one tap.
     const modal = leader.locator('.ant-modal-wrap:visible');
@@ -89,9 +89,7 @@ describe('notices through the tower', () => {
     await shot(leader, 'notices-03-acknowledged');
 
     // The sender's report counts it, live.
-    await expect
-      .poll(() => sender.getByTestId('report-acknowledged').textContent(), { timeout: 15_000 })
-      .toBe('1');
+    await expect.poll(() => sender.getByTestId('report-acknowledged').textContent(), { timeout: 15_000 }).toBe('1');
     await shot(sender, 'notices-04-report');
 
     await senderContext.close();

@@ -200,6 +200,9 @@ const noticeRoutesPlugin: FastifyPluginAsyncZod = async (app) => {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
       'x-accel-buffering': 'no',
+      // The socket goes with the stream: an ended stream never lingers as a keep-alive connection
+      // that would hold up the server's shutdown.
+      connection: 'close',
     });
     const write = (event: NoticeStreamEvent) => {
       if (!raw.writableEnded) raw.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
@@ -217,7 +220,8 @@ const noticeRoutesPlugin: FastifyPluginAsyncZod = async (app) => {
     const end = () => {
       clearInterval(heartbeat);
       unsubscribe();
-      if (!raw.writableEnded) raw.end();
+      if (!raw.writableEnded) raw.end(() => req.raw.socket?.destroy());
+      else req.raw.socket?.destroy();
     };
     unsubscribe = rt.hub.subscribe(actor.accountId, write, end);
     req.raw.on('close', end);

@@ -560,7 +560,7 @@ async function step(
     dispatchOutcome?: 'accepted' | 'declined' | 'withdrawn';
     note?: string | null;
     internal?: boolean;
-    check?: (row: OrderRow) => Promise<void> | void;
+    check?: (row: OrderRow, tx: Executor) => Promise<void> | void;
     after?: (tx: Executor, row: OrderRow) => Promise<void>;
     eventAction?: (row: OrderRow) => string;
     eventOrgId?: (row: OrderRow) => number | null;
@@ -571,11 +571,12 @@ async function step(
   const allowed = side === 'dispatcher' ? canDispatch(actor, seen) : canWork(actor, seen);
   if (!allowed) throw new AppError('FORBIDDEN');
   const transition = ORDER_TRANSITIONS[action];
-  await database.db.transaction(async (tx) => {
+  // The answer is read inside the transaction: after a decline the caller no longer sees the order.
+  return database.db.transaction(async (tx) => {
     await repo.lockOrder(tx, id);
     const row = (await repo.findOrder(tx, id))!;
+    await opts.check?.(row, tx);
     if (!canTransition(action, row.status)) throw new AppError('ORDER_STATE');
-    await opts.check?.(row);
     const moved = await repo.transitionOrder(tx, id, transition.from, transition.to, opts.fields?.(row) ?? {});
     if (!moved) throw new AppError('ORDER_STATE');
     if (opts.dispatchOutcome) await repo.closePendingDispatch(tx, id, opts.dispatchOutcome, opts.note ?? null);
@@ -600,8 +601,13 @@ async function step(
       before: { status: row.status, assigneeOrgId: row.assignee?.id ?? null },
       after: { status: transition.to, ...(opts.note ? { note: opts.note } : {}) },
     });
+    const [updated, events, dispatches] = [
+      (await repo.findOrder(tx, id))!,
+      await repo.listEvents(tx, id),
+      await repo.listDispatches(tx, id),
+    ];
+    return { ...toOrder(updated, actor, pii), events, dispatches };
   });
-  return getOrder(database, pii, actor, id);
 }
 
 /** 分类 immediate / non-immediate / hard. */
@@ -635,7 +641,7 @@ export async function dispatchOrder(
   const now = new Date();
   let deadlines: { respondDueAt: Date; completeDueAt: Date } | null = null;
   return step(database, pii, actor, id, 'dispatch', 'dispatcher', {
-    check: async (row) => {
+    check: async (row, tx) => {
       if (!row.classification) {
         throw new AppError('ORDER_NOT_CLASSIFIED', {
           errors: [{ field: 'assigneeOrgId', message: 'ORDER_NOT_CLASSIFIED' }],
@@ -644,7 +650,7 @@ export async function dispatchOrder(
       const loop =
         row.dispatchCount >= MAX_DISPATCHES ||
         (row.status === 'dispatched' && row.assignee?.id === assignee.id) ||
-        (await repo.declinedBefore(database.db, id, assignee.id));
+        (await repo.declinedBefore(tx, id, assignee.id));
       if (loop) {
         throw new AppError('ORDER_DISPATCH_LOOP', {
           errors: [{ field: 'assigneeOrgId', message: 'ORDER_DISPATCH_LOOP' }],
