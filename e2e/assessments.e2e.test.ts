@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiInPage, type E2eEnv, login, logout, shot, startE2e } from './support.ts';
 
 /** The Keqiao 2013 report's published item scores (Table 1), the project's reference data. */
-const reference = JSON.parse(
-  fs.readFileSync(path.resolve('domain/reference/assessment-keqiao-2013.json'), 'utf8'),
-) as { indicators: { name: string; items: { text: string; published_score: number }[] }[] };
+const reference = JSON.parse(fs.readFileSync(path.resolve('domain/reference/assessment-keqiao-2013.json'), 'utf8')) as {
+  indicators: { name: string; items: { text: string; published_score: number }[] }[];
+};
 
 /**
  * What a cadre enters for each published score: the scoring page offers the whole points of the

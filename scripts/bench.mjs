@@ -15,5 +15,7 @@ if (!name || !available.includes(name)) {
   console.log(`usage: npm run bench -- <name> [--db postgresql] [options]\nbenchmarks: ${available.join(', ')}`);
   process.exit(name ? 1 : 0);
 }
-const r = spawnSync(process.execPath, ['--import', 'tsx', path.join('bench', `${name}.ts`), ...rest], { stdio: 'inherit' });
+const r = spawnSync(process.execPath, ['--import', 'tsx', path.join('bench', `${name}.ts`), ...rest], {
+  stdio: 'inherit',
+});
 process.exit(r.status ?? 1);

@@ -45,6 +45,7 @@ import { fundRules } from './matrix/funds.ts';
 import { gridRules } from './matrix/grids.ts';
 import { ledgerRules } from './matrix/ledgers.ts';
 import { noticeRules } from './matrix/notices.ts';
+import { orderRules } from './matrix/orders.ts';
 import { peopleRules } from './matrix/people.ts';
 import { registrationRules } from './matrix/registrations.ts';
 import { venueRules } from './matrix/venues.ts';
@@ -72,6 +73,14 @@ export const PUBLIC_ROUTES: readonly string[] = [
   'POST /api/qr/:token/register',
   // 阵地地图: the public map of a district's venues (no personal data, nothing about bookings).
   'GET /api/public/districts/:id/venues',
+  // 点单: the resident's phone pages (SMS code, ordering, tracking and rating proven by token or phone) and the
+  // public needs list and service menu (no personal data).
+  'POST /api/public/sms-codes',
+  'POST /api/public/districts/:id/orders',
+  'GET /api/public/districts/:id/needs',
+  'GET /api/public/districts/:id/service-menu',
+  'POST /api/public/orders/:tracking/view',
+  'POST /api/public/orders/:tracking/rating',
 ];
 
 /** Key: `METHOD url` exactly as Fastify registers it (`:id` params, no prefix added). */
@@ -272,6 +281,7 @@ export const AUTHZ_MATRIX: Record<string, RouteRule> = {
   ...venueRules,
   ...fundRules,
   ...noticeRules,
+  ...orderRules,
 };
 
 /** The five expectations of a role on a route, by scope. Throws on a malformed row. */

@@ -152,13 +152,13 @@ export async function insertTargets(
       ? sql`SELECT o.id AS org_id, NULL::int AS grid_id, o.kind AS kind, NULL::int AS leader
             FROM orgs o WHERE ${under} AND o.kind = ANY(${textArray(sel.orgKinds)})
             ${sel.excludeOrgId === null ? sql`` : sql`AND o.id <> ${sel.excludeOrgId}`}`
-      : sql`SELECT NULL::int, NULL::int, NULL::varchar, NULL::int WHERE FALSE`;
+      : sql`SELECT NULL::int AS org_id, NULL::int AS grid_id, NULL::varchar AS kind, NULL::int AS leader WHERE FALSE`;
     gridPart = sel.includeGrids
       ? sql`SELECT g.org_id, g.id, NULL::varchar, g.leader_account_id
             FROM grids g JOIN orgs o ON o.id = g.org_id
             WHERE g.district_id = ${n.districtId} AND g.active AND ${under}
             ${sel.gridKinds?.length ? sql`AND g.kind = ANY(${textArray(sel.gridKinds)})` : sql``}`
-      : sql`SELECT NULL::int, NULL::int, NULL::varchar, NULL::int WHERE FALSE`;
+      : sql`SELECT NULL::int AS org_id, NULL::int AS grid_id, NULL::varchar AS kind, NULL::int AS leader WHERE FALSE`;
   } else {
     orgPart = sql`SELECT o.id AS org_id, NULL::int AS grid_id, o.kind AS kind, NULL::int AS leader
       FROM orgs o WHERE o.id = ANY(${intArray(sel.orgIds)}) AND o.active AND ${scope}`;

@@ -643,3 +643,18 @@ describe('helpers', () => {
     expect((await c.get('/api/notices/inbox')).json()).toEqual({ items: [], pending: 0 });
   });
 });
+
+describe('target selection', () => {
+  it('reaches the grids alone when no org kind is chosen (no org rows, no 5xx)', async () => {
+    const res = await send(admin, {
+      priority: 'general',
+      target: { mode: 'subtree', orgKinds: [], includeGrids: true, gridKinds: ['village', 'village'] },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const rows = await many<any>(
+      ctx.database.db,
+      sql`SELECT org_id, grid_id FROM notice_targets WHERE notice_id = ${res.json().id}`,
+    );
+    expect(rows.map((r) => r.grid_id)).toEqual([gridId]);
+  });
+});

@@ -1,7 +1,20 @@
 import crypto from 'node:crypto';
 import { type SQL, sql } from 'drizzle-orm';
+import type { z } from 'zod';
 import { roleCan } from '../../../domain/account.ts';
 import { maskPhone } from '../../../domain/identity.ts';
+import type {
+  MenuItemCreateSchema,
+  MenuItemUpdateSchema,
+  MenuListQuerySchema,
+  OrderCreateSchema,
+  PublicNeedQuerySchema,
+  PublicOrderCreateSchema,
+  PublicRateSchema,
+  PublicTrackSchema,
+  RatesQuerySchema,
+  SmsCodeRequestSchema,
+} from '../../../domain/order.ts';
 import {
   CLASS_ORG_KINDS,
   canTransition,
@@ -24,19 +37,6 @@ import {
   SUGGESTION_WEIGHTS,
   satisfactionRate,
 } from '../../../domain/order.ts';
-import type { z } from 'zod';
-import type {
-  MenuItemCreateSchema,
-  MenuItemUpdateSchema,
-  MenuListQuerySchema,
-  OrderCreateSchema,
-  PublicNeedQuerySchema,
-  PublicOrderCreateSchema,
-  PublicRateSchema,
-  PublicTrackSchema,
-  RatesQuerySchema,
-  SmsCodeRequestSchema,
-} from '../../../domain/order.ts';
 import type { Database } from '../../db/client.ts';
 import type { Executor } from '../../db/sql.ts';
 import { type Actor, requirePermission, resolveDistrict } from '../../lib/actor.ts';
@@ -46,8 +46,8 @@ import type { SmsSender } from '../../lib/sms.ts';
 import { recordAudit } from '../audit/audit.repository.ts';
 import { getDistrictName } from '../districts/districts.repository.ts';
 import { loadOrgInScope } from '../orgs/orgs.service.ts';
-import * as repo from './orders.repository.ts';
 import type { OrderRow } from './orders.repository.ts';
+import * as repo from './orders.repository.ts';
 
 /** Whether an org path lies in a scope (null scope: the whole platform). */
 const under = (path: string | null, scopePath: string | null) =>
@@ -57,16 +57,23 @@ const inDistrict = (actor: Actor, districtId: number) => actor.districtId === nu
 
 /** The requesting side: dispatchers of the subtree the order was requested in. */
 function canDispatch(actor: Actor, row: OrderRow): boolean {
-  return roleCan(actor.role, 'order.dispatch') && inDistrict(actor, row.districtId) && under(row.orgPath, actor.scopePath);
+  return (
+    roleCan(actor.role, 'order.dispatch') && inDistrict(actor, row.districtId) && under(row.orgPath, actor.scopePath)
+  );
 }
 
 /** The assignee side: cadres of the subtree the order is assigned to. */
 function canWork(actor: Actor, row: OrderRow): boolean {
-  return roleCan(actor.role, 'order.write') && inDistrict(actor, row.districtId) && under(row.assigneePath, actor.scopePath);
+  return (
+    roleCan(actor.role, 'order.write') && inDistrict(actor, row.districtId) && under(row.assigneePath, actor.scopePath)
+  );
 }
 
 function isVisible(actor: Actor, row: OrderRow): boolean {
-  return inDistrict(actor, row.districtId) && (under(row.orgPath, actor.scopePath) || under(row.assigneePath, actor.scopePath));
+  return (
+    inDistrict(actor, row.districtId) &&
+    (under(row.orgPath, actor.scopePath) || under(row.assigneePath, actor.scopePath))
+  );
 }
 
 function isOverdue(row: OrderRow, now = Date.now()): boolean {
@@ -155,7 +162,10 @@ export async function searchOrders(database: Database, pii: PiiCipher, actor: Ac
 
 export async function getOrder(database: Database, pii: PiiCipher, actor: Actor, id: number) {
   const row = await loadOrder(database, actor, id);
-  const [events, dispatches] = await Promise.all([repo.listEvents(database.db, id), repo.listDispatches(database.db, id)]);
+  const [events, dispatches] = await Promise.all([
+    repo.listEvents(database.db, id),
+    repo.listDispatches(database.db, id),
+  ]);
   return { ...toOrder(row, actor, pii), events, dispatches };
 }
 
@@ -182,7 +192,7 @@ export async function createOrder(database: Database, pii: PiiCipher, actor: Act
   if (districtId === null) throw new AppError('VALIDATION', { errors: [{ field: 'orgId', message: 'required' }] });
   if (input.gridId) {
     const grid = await repo.findGridOfDistrict(database.db, districtId, input.gridId);
-    if (!grid || !grid.active || !under(grid.orgPath, actor.scopePath)) {
+    if (!grid?.active || !under(grid.orgPath, actor.scopePath)) {
       throw new AppError('GRID_NOT_FOUND', { errors: [{ field: 'gridId', message: 'GRID_NOT_FOUND' }] });
     }
     org ??= await loadField(grid.orgId);
@@ -229,7 +239,13 @@ export async function createOrder(database: Database, pii: PiiCipher, actor: Act
       orgId: requestOrg.id,
     });
     const order = toOrder((await repo.findOrder(tx, id))!, actor, pii);
-    await recordAudit(tx, actor, { action: 'order.create', entity: 'service_order', entityId: id, districtId, after: order });
+    await recordAudit(tx, actor, {
+      action: 'order.create',
+      entity: 'service_order',
+      entityId: id,
+      districtId,
+      after: order,
+    });
     return order;
   });
 }
@@ -266,9 +282,13 @@ export async function sendSmsCode(
     expiresAt: new Date(now + SMS_TTL_SECONDS * 1000).toISOString(),
     ip,
   });
-  await sms.send(input.phone, `【经纬】您的验证码是 ${code}，${SMS_TTL_SECONDS / 60} 分钟内有效。如非本人操作请忽略。`, {
-    code,
-  });
+  await sms.send(
+    input.phone,
+    `【经纬】您的验证码是 ${code}，${SMS_TTL_SECONDS / 60} 分钟内有效。如非本人操作请忽略。`,
+    {
+      code,
+    },
+  );
   return { sent: true as const, expiresInSeconds: SMS_TTL_SECONDS };
 }
 
@@ -310,7 +330,7 @@ export async function createPublicOrder(
   let orgId: number | null = null;
   if (input.gridId) {
     const grid = await repo.findGridOfDistrict(database.db, districtId, input.gridId);
-    if (!grid || !grid.active) {
+    if (!grid?.active) {
       throw new AppError('GRID_NOT_FOUND', { errors: [{ field: 'gridId', message: 'GRID_NOT_FOUND' }] });
     }
     gridId = grid.id;
@@ -324,7 +344,7 @@ export async function createPublicOrder(
   }
   orgId ??= (await repo.rootOrgOfDistrict(database.db, districtId))!.id;
   const menu = input.menuItemId ? await repo.findMenuItem(database.db, districtId, input.menuItemId) : null;
-  if (input.menuItemId && (!menu || !menu.active)) {
+  if (input.menuItemId && !menu?.active) {
     throw new AppError('MENU_ITEM_NOT_FOUND', { errors: [{ field: 'menuItemId', message: 'MENU_ITEM_NOT_FOUND' }] });
   }
   const codeId = await verifySmsCode(database, pii, districtId, input.phone, 'order', input.code);
@@ -421,7 +441,9 @@ export async function viewPublicOrder(
     doneAt: row.doneAt,
     completionNote: row.completionNote,
     canRate: row.status === 'done' && row.rating === null,
-    rating: row.rating ? { score: row.rating.score, comment: row.rating.comment, createdAt: row.rating.createdAt } : null,
+    rating: row.rating
+      ? { score: row.rating.score, comment: row.rating.comment, createdAt: row.rating.createdAt }
+      : null,
     timeline: events.filter((e) => !e.internal).map((e) => ({ action: e.action, toStatus: e.toStatus, at: e.at })),
   };
 }
@@ -633,9 +655,10 @@ export async function dispatchOrder(
   id: number,
   input: { assigneeOrgId: number; note?: string },
 ) {
+  requirePermission(actor, 'order.dispatch');
   const seen = await loadOrder(database, actor, id);
   const assignee = await repo.findOrgOfDistrict(database.db, seen.districtId, input.assigneeOrgId);
-  if (!assignee || !assignee.active) {
+  if (!assignee?.active) {
     throw new AppError('ORG_NOT_FOUND', { errors: [{ field: 'assigneeOrgId', message: 'ORG_NOT_FOUND' }] });
   }
   const now = new Date();
@@ -771,11 +794,9 @@ export async function suggestAssignees(database: Database, actor: Actor, id: num
 
 // ── two rates ─────────────────────────────────────────────────────────────────────────────────
 
-/** Start of the current year in Asia/Shanghai, as an instant. */
-function shanghaiYearStart(now: Date): Date {
-  const year = new Date(now.getTime() + 8 * 3600_000).getUTCFullYear();
-  return new Date(Date.UTC(year, 0, 1) - 8 * 3600_000);
-}
+/** Start of a year in Asia/Shanghai (UTC+8, no DST), as an instant. */
+const shanghaiYearStart = (year: number) => new Date(Date.UTC(year, 0, 1) - 8 * 3600_000);
+const shanghaiYear = (instant: Date) => new Date(instant.getTime() + 8 * 3600_000).getUTCFullYear();
 
 /** The key a path is grouped under: the org itself, or its town (the first level below the root). */
 function groupKey(orgId: number, path: string, groupBy: 'org' | 'town'): number {
@@ -789,8 +810,8 @@ export async function getRates(database: Database, actor: Actor, query: z.infer<
   requirePermission(actor, 'order.read');
   const districtId = resolveDistrict(actor, query.districtId);
   const now = new Date();
-  const from = query.from ? new Date(query.from) : shanghaiYearStart(now);
-  const to = query.to ? new Date(query.to) : new Date(Date.UTC(from.getUTCFullYear() + 1, 0, 1) - 8 * 3600_000);
+  const from = query.from ? new Date(query.from) : shanghaiYearStart(shanghaiYear(now));
+  const to = query.to ? new Date(query.to) : shanghaiYearStart(shanghaiYear(from) + 1);
   if (to.getTime() <= from.getTime()) {
     throw new AppError('VALIDATION', { errors: [{ field: 'to', message: 'venue.rangeOrder' }] });
   }
@@ -839,7 +860,11 @@ export async function getRates(database: Database, actor: Actor, query: z.infer<
 // ── public lists ──────────────────────────────────────────────────────────────────────────────
 
 /** 需求清单 the district's needs without personal data. */
-export async function getPublicNeeds(database: Database, districtId: number, query: z.infer<typeof PublicNeedQuerySchema>) {
+export async function getPublicNeeds(
+  database: Database,
+  districtId: number,
+  query: z.infer<typeof PublicNeedQuerySchema>,
+) {
   const districtName = await getDistrictName(database.db, districtId);
   if (districtName === null) throw new AppError('DISTRICT_NOT_FOUND');
   return { districtId, districtName, items: await repo.listPublicNeeds(database.db, districtId, query) };
@@ -917,7 +942,8 @@ export async function updateMenuItem(
       ? await findMenuAnyDistrict(database, id)
       : await repo.findMenuItem(database.db, actor.districtId, id);
   if (!found || !under(found.orgPath, actor.scopePath)) {
-    if (found) await recordAudit(database.db, actor, { action: 'scope.denied', entity: 'service_menu_item', entityId: id });
+    if (found)
+      await recordAudit(database.db, actor, { action: 'scope.denied', entity: 'service_menu_item', entityId: id });
     throw new AppError('MENU_ITEM_NOT_FOUND');
   }
   return database.db.transaction(async (tx) => {
@@ -937,6 +963,8 @@ export async function updateMenuItem(
 
 /** Platform admins name no district: find the item wherever it is. */
 async function findMenuAnyDistrict(database: Database, id: number) {
-  const r = await database.query<{ district_id: number }>('SELECT district_id FROM service_menu_items WHERE id = $1', [id]);
+  const r = await database.query<{ district_id: number }>('SELECT district_id FROM service_menu_items WHERE id = $1', [
+    id,
+  ]);
   return r[0] ? repo.findMenuItem(database.db, r[0].district_id, id) : undefined;
 }
