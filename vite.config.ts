@@ -15,6 +15,8 @@ export default defineConfig({
   build: {
     outDir: 'dist',
     emptyOutDir: true,
+    // bench/web.ts reads the first-load chunks of each route from it
+    manifest: true,
     chunkSizeWarningLimit: 1500,
     rolldownOptions: {
       // antd, react-router and react-query mark modules "use client"; meaningless in a browser bundle
@@ -26,10 +28,10 @@ export default defineConfig({
         codeSplitting: {
           groups: [
             { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler|react-router|react-router-dom)[\\/]/ },
-            { name: 'antd', test: /node_modules[\\/](antd|@ant-design|rc-[^\\/]+|@rc-component)[\\/]/ },
+            // antd is NOT one group: split by use, a page downloads only the components it renders (issue 10:
+            // one antd chunk put 363 KB gzip on every first load)
             // only the results page draws charts: keep ECharts out of the bundle every page loads
             { name: 'echarts', test: /node_modules[\\/](echarts|zrender|echarts-for-react|size-sensor)[\\/]/ },
-            { name: 'vendor', test: /node_modules[\\/]/ },
           ],
         },
       },

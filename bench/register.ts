@@ -26,6 +26,8 @@ const { values } = parseArgs({
     db: { type: 'string', default: 'pglite' },
     seconds: { type: 'string', default: '15' },
     connections: { type: 'string', default: '50' },
+    /** also run a mass event: this many registrations on one fresh code, checked for errors and duplicates */
+    event: { type: 'string', default: '0' },
   },
 });
 const SECONDS = Number(values.seconds);
@@ -130,6 +132,58 @@ try {
 
   const baseline = await load(`${bareBase}/register`);
   const real = await load(`${base}/api/qr/${tokenString}/register`);
+
+  // A mass event: EVENT people scan one new code as fast as the loopback allows (same 50 connections).
+  let event: Record<string, unknown> | null = null;
+  const EVENT = Number(values.event);
+  if (EVENT > 0) {
+    const code = await (
+      await fetch(`${base}/api/registration-tokens`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
+        body: JSON.stringify({ gridId: grids.items[0].id, expiresInDays: 7 }),
+      })
+    ).json();
+    const eventToken = String(code.url).split('/r/')[1];
+    const t0 = performance.now();
+    const result = await autocannon({
+      url: `${base}/api/qr/${eventToken}/register`,
+      method: 'POST',
+      connections: CONNECTIONS,
+      amount: EVENT,
+      timeout: 60,
+      headers: { 'content-type': 'application/json' },
+      requests: [{ setupRequest: (req) => ({ ...req, body: nextBody() }) }],
+    });
+    const seconds = (performance.now() - t0) / 1000;
+    const [check] = await database.query<{ people: number; phones: number; submissions: number }>(
+      `SELECT (SELECT count(*)::int FROM people WHERE registration_token_id = $1) AS people,
+              (SELECT count(DISTINCT phone_idx)::int FROM people WHERE registration_token_id = $1) AS phones,
+              (SELECT count(*)::int FROM registration_submissions WHERE token_id = $1) AS submissions`,
+      [code.id],
+    );
+    const [dupes] = await database.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM (SELECT phone_idx FROM people WHERE phone_idx IS NOT NULL
+         GROUP BY district_id, phone_idx HAVING count(*) > 1) d`,
+    );
+    event = {
+      registrations: EVENT,
+      seconds: +seconds.toFixed(1),
+      requestsPerSecond: Math.round(EVENT / seconds),
+      p50ms: result.latency.p50,
+      p99ms: result.latency.p99,
+      non2xx: result.non2xx,
+      errors: result.errors,
+      timeouts: result.timeouts,
+      peopleStored: check.people,
+      distinctPhones: check.phones,
+      submissions: check.submissions,
+      duplicatePeople: dupes.n,
+      within60s: seconds <= 60,
+      ok:
+        result.non2xx === 0 && result.errors === 0 && check.people === EVENT && check.phones === EVENT && dupes.n === 0,
+    };
+  }
   await app.close();
 
   const report = {
@@ -140,6 +194,9 @@ try {
     register: real,
     bareHandler: baseline,
     ratioBareToRegister: +(baseline.requestsPerSecond / Math.max(1, real.requestsPerSecond)).toFixed(1),
+    shareOfBare: +(real.requestsPerSecond / Math.max(1, baseline.requestsPerSecond)).toFixed(3),
+    event,
+    loadAverage: os.loadavg().map((l) => +l.toFixed(2)),
     node: process.version,
     cpus: os.cpus().length,
     at: new Date().toISOString(),

@@ -62,7 +62,15 @@ export type Permission =
   /** enter orders (on behalf), keep the service menu, accept / work on / complete orders assigned to the subtree */
   | 'order.write'
   /** 派单 classify, dispatch, re-dispatch, reject or cancel orders requested in the own subtree */
-  | 'order.dispatch';
+  | 'order.dispatch'
+  /** 活动 see themes, plans, activities, service teams and activity figures of the own subtree */
+  | 'activity.read'
+  /** open theme solicitations, propose plans, run activities (sign-ups, check-in, summary), keep teams */
+  | 'activity.write'
+  /** approve or return plans of orgs below the own (district admins: the whole district) */
+  | 'activity.approve'
+  /** keep the district's activity categories */
+  | 'activity.manage';
 
 const PERMISSIONS: Record<Role, readonly Permission[]> = {
   platform_admin: [
@@ -89,6 +97,10 @@ const PERMISSIONS: Record<Role, readonly Permission[]> = {
     'order.read',
     'order.write',
     'order.dispatch',
+    'activity.read',
+    'activity.write',
+    'activity.approve',
+    'activity.manage',
   ],
   district_admin: [
     'org.read',
@@ -115,6 +127,10 @@ const PERMISSIONS: Record<Role, readonly Permission[]> = {
     'order.read',
     'order.write',
     'order.dispatch',
+    'activity.read',
+    'activity.write',
+    'activity.approve',
+    'activity.manage',
   ],
   org_admin: [
     'org.read',
@@ -136,6 +152,9 @@ const PERMISSIONS: Record<Role, readonly Permission[]> = {
     'order.read',
     'order.write',
     'order.dispatch',
+    'activity.read',
+    'activity.write',
+    'activity.approve',
   ],
   grid_leader: [
     'org.read',
@@ -147,8 +166,19 @@ const PERMISSIONS: Record<Role, readonly Permission[]> = {
     'notice.read',
     'order.read',
     'order.write',
+    'activity.read',
+    'activity.write',
   ],
-  team_leader: ['org.read', 'district.read', 'venue.read', 'venue.book', 'notice.read', 'order.read', 'order.write'],
+  team_leader: [
+    'org.read',
+    'district.read',
+    'venue.read',
+    'venue.book',
+    'notice.read',
+    'order.read',
+    'order.write',
+    'activity.read',
+  ],
   youth: ['district.read'],
 };
 
@@ -184,6 +214,21 @@ export const UsernameSchema = z
 export const LoginSchema = z.object({
   username: z.string().trim().min(1).max(100),
   password: z.string().min(1).max(200),
+  /** The authenticator's 6-digit code, for accounts with a second factor (issue 11). */
+  totp: z
+    .string()
+    .regex(/^[0-9]{6}$/, { message: 'totp.code' })
+    .optional(),
+});
+
+export const TotpCodeSchema = z.object({ code: z.string().regex(/^[0-9]{6}$/, { message: 'totp.code' }) }).strict();
+export const TotpSetupSchema = z.object({
+  /** Base32 secret, for typing in by hand. */
+  secret: z.string(),
+  /** otpauth://totp/… URL the authenticator app scans. */
+  otpauthUrl: z.string(),
+  /** The same URL as a QR code image (data: URL, PNG). */
+  qrDataUrl: z.string(),
 });
 
 export const PasswordChangeSchema = z

@@ -84,3 +84,88 @@ describe('aggregation', () => {
     expect(IndicatorSetDefinitionSchema.safeParse(dup).success).toBe(false);
   });
 });
+
+import {
+  maxTotal,
+  metricPoints,
+  periodRange,
+  RankingDefinitionSchema,
+  rankingTemplate,
+  rankOrgs,
+} from './assessment.ts';
+
+describe('rankings', () => {
+  const def = RankingDefinitionSchema.parse({
+    categories: [
+      { name: 'A', items: [{ key: 'r', label: 'ratio', maxPoints: 50, source: 'metric', metric: 'm1' }] },
+      {
+        name: 'B',
+        items: [
+          { key: 'c', label: 'count', maxPoints: 30, source: 'metric', metric: 'm2', target: 4 },
+          { key: 'x', label: 'manual', maxPoints: 20, source: 'manual' },
+        ],
+      },
+    ],
+    tiers: [
+      { name: 'T1', topPercent: 25, subsidyFen: 300 },
+      { name: 'T2', topPercent: 100, subsidyFen: 100, multiplierPct: 110 },
+    ],
+  });
+
+  it('scores computed items as maxPoints × min(value ÷ target, 1), nothing for no value', () => {
+    const item = def.categories[1].items[0];
+    expect(metricPoints(item, 2)).toBe(15);
+    expect(metricPoints(item, 9)).toBe(30);
+    expect(metricPoints(item, null)).toBe(0);
+    expect(metricPoints(def.categories[0].items[0], 0.333)).toBe(16.65);
+  });
+
+  it('ranks with shared ranks for ties and assigns tiers from the top', () => {
+    const orgs = [1, 2, 3, 4].map((id) => ({ id, name: `O${id}`, parentName: null }));
+    const m1 = new Map([
+      [1, { value: 1 }],
+      [2, { value: 0.5 }],
+      [3, { value: 0.5 }],
+      [4, { value: null }],
+    ]);
+    const m2 = new Map([[1, { value: 4 }]]);
+    const manual = new Map([[4, new Map([['x', { points: 25, note: 'cap', evidence: null }]])]]);
+    const rows = rankOrgs(
+      def,
+      orgs,
+      new Map([
+        ['m1', m1],
+        ['m2', m2],
+      ]),
+      manual,
+    );
+    expect(rows.map((r) => [r.orgId, r.total, r.rank, r.tier?.name])).toEqual([
+      [1, 80, 1, 'T1'],
+      [2, 25, 2, 'T2'],
+      [3, 25, 2, 'T2'],
+      [4, 20, 4, 'T2'], // manual points capped at the item's maximum
+    ]);
+    expect(rows[0].categories).toEqual([
+      { name: 'A', points: 50, maxPoints: 50 },
+      { name: 'B', points: 30, maxPoints: 50 },
+    ]);
+  });
+
+  it('templates: the 1000-point scheme adds up to 1,000; tiers go top down; periods in Asia/Shanghai', () => {
+    expect(maxTotal(rankingTemplate('thousand'))).toBe(1000);
+    expect(maxTotal(rankingTemplate('quarterly'))).toBe(100);
+    const bad = RankingDefinitionSchema.safeParse({ ...def, tiers: [def.tiers[1], def.tiers[0]] });
+    expect(bad.success).toBe(false);
+    expect(periodRange('2026Q1')).toEqual({
+      from: '2026-01-01T00:00:00+08:00',
+      to: '2026-04-01T00:00:00+08:00',
+      year: 2026,
+    });
+    expect(periodRange('2026Q4').to).toBe('2027-01-01T00:00:00+08:00');
+    expect(periodRange('2026')).toEqual({
+      from: '2026-01-01T00:00:00+08:00',
+      to: '2027-01-01T00:00:00+08:00',
+      year: 2026,
+    });
+  });
+});

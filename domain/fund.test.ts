@@ -83,3 +83,23 @@ describe('provident-fund ledger', () => {
     );
   });
 });
+
+import { checkBudget } from './fund.ts';
+
+describe('budget rules', () => {
+  it('needs a declared budget ≥ ¥20,000 and twin-net ≥ 50% of the spending, exactly at the boundary', () => {
+    expect(checkBudget({ budgetFen: 2_000_000, spentFen: 1000, twinNetFen: 500 })).toEqual({
+      budgetOk: true,
+      twinNetSharePct: 50,
+      shareOk: true,
+      compliant: true,
+    });
+    expect(checkBudget({ budgetFen: 1_999_999, spentFen: 1000, twinNetFen: 500 }).compliant).toBe(false);
+    expect(checkBudget({ budgetFen: null, spentFen: 1000, twinNetFen: 1000 }).budgetOk).toBe(false);
+    expect(checkBudget({ budgetFen: 2_000_000, spentFen: 1001, twinNetFen: 500 }).shareOk).toBe(false);
+    expect(checkBudget({ budgetFen: 2_000_000, spentFen: 0, twinNetFen: 0 })).toMatchObject({
+      twinNetSharePct: null,
+      shareOk: false,
+    });
+  });
+});

@@ -196,6 +196,8 @@ export const WithdrawalCreateSchema = z
     purpose: Text(200).min(1),
     /** 活动或订单 the activity or order the money is for */
     reference: Text(200).min(1),
+    /** spent on a twin-net (双网互动) activity or project (the town's ≥ 50% rule) */
+    twinNet: z.boolean().optional(),
   })
   .strict();
 
@@ -212,6 +214,7 @@ export const WithdrawalSchema = z.object({
   amountFen: z.number().int(),
   purpose: z.string(),
   reference: z.string(),
+  twinNet: z.boolean(),
   status: z.enum(WITHDRAWAL_STATUSES),
   requestedBy: z.object({ id: z.number().int(), name: z.string() }),
   decidedBy: z.object({ id: z.number().int(), name: z.string() }).nullable(),
@@ -237,4 +240,78 @@ export const WithdrawalListSchema = z.object({
   total: z.number().int(),
   page: z.number().int(),
   pageSize: z.number().int(),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Budget rules of the seeds (per town per year)
+// ---------------------------------------------------------------------------------------------
+
+/** A town's annual League budget must be at least ¥20,000. */
+export const BUDGET_MIN_FEN = 2_000_000;
+/** At least half of the town's League spending goes to twin-net activities and projects. */
+export const TWIN_NET_MIN_PCT = 50;
+
+export type BudgetCheck = {
+  budgetOk: boolean;
+  /** twin-net spending ÷ all League spending, in percent with one decimal; null when nothing was spent */
+  twinNetSharePct: number | null;
+  shareOk: boolean;
+  compliant: boolean;
+};
+
+/**
+ * 预算规则 The two checks of a town-year: the declared budget ≥ ¥20,000 (no budget declared fails), and
+ * twin-net spending ≥ 50% of the League spending (fund withdrawals + activity spend; nothing spent fails).
+ */
+export function checkBudget(v: { budgetFen: number | null; spentFen: number; twinNetFen: number }): BudgetCheck {
+  const budgetOk = v.budgetFen !== null && v.budgetFen >= BUDGET_MIN_FEN;
+  const twinNetSharePct = v.spentFen > 0 ? Math.round((v.twinNetFen / v.spentFen) * 1000) / 10 : null;
+  // Compare in integers: twin × 100 ≥ spent × 50, no rounding at the boundary.
+  const shareOk = v.spentFen > 0 && v.twinNetFen * 100 >= v.spentFen * TWIN_NET_MIN_PCT;
+  return { budgetOk, twinNetSharePct, shareOk, compliant: budgetOk && shareOk };
+}
+
+export const TownBudgetUpdateSchema = z
+  .object({
+    districtId: z.number().int().positive().optional(),
+    /** the town (镇/街道团委) */
+    orgId: z.number().int().positive(),
+    year: z.number().int().min(2000).max(2100),
+    budgetFen: z.number().int().min(0).max(MAX_FEN),
+  })
+  .strict();
+
+export const BudgetQuerySchema = z
+  .object({
+    districtId: z.coerce.number().int().positive().optional(),
+    year: z.coerce.number().int().min(2000).max(2100),
+  })
+  .strict();
+
+export const TownBudgetSchema = z.object({
+  orgId: z.number().int(),
+  orgName: z.string(),
+  year: z.number().int(),
+  /** declared budget; null when none was entered */
+  budgetFen: z.number().int().nullable(),
+  withdrawalsFen: z.number().int(),
+  twinNetWithdrawalsFen: z.number().int(),
+  activitySpendFen: z.number().int(),
+  twinNetActivityFen: z.number().int(),
+  spentFen: z.number().int(),
+  twinNetFen: z.number().int(),
+  twinNetSharePct: z.number().nullable(),
+  budgetOk: z.boolean(),
+  shareOk: z.boolean(),
+  compliant: z.boolean(),
+});
+export type TownBudget = z.infer<typeof TownBudgetSchema>;
+
+export const BudgetReportSchema = z.object({
+  year: z.number().int(),
+  minBudgetFen: z.number().int(),
+  minTwinNetPct: z.number().int(),
+  /** the spend sources that contributed (fund withdrawals always; activities once registered) */
+  sources: z.array(z.string()),
+  items: z.array(TownBudgetSchema),
 });

@@ -331,6 +331,7 @@ export const OrderCreateSchema = z
     requesterName: z.string().trim().min(1).max(50).optional(),
     requesterPhone: MobileSchema.optional(),
     classification: OrderClassificationSchema.optional(),
+    plannedParticipants: z.number().int().min(1).max(100_000).optional(),
   })
   .strict();
 
@@ -398,6 +399,8 @@ export const OrderSchema = z.object({
   ratedAt: z.string().nullable(),
   closedAt: z.string().nullable(),
   rating: OrderRatingSchema.nullable(),
+  plannedParticipants: z.number().int().nullable(),
+  participants: z.number().int().nullable(),
   /** what the caller may do now */
   canDispatch: z.boolean(),
   canWork: z.boolean(),
@@ -407,6 +410,20 @@ export type Order = z.infer<typeof OrderSchema>;
 export const OrderDetailSchema = OrderSchema.extend({
   events: z.array(OrderEventSchema),
   dispatches: z.array(OrderDispatchSchema),
+  /** 催办 reminders sent when a deadline passed */
+  reminders: z
+    .array(
+      z.object({
+        kind: z.enum(['respond', 'complete']),
+        dispatchNo: z.number().int(),
+        dueAt: z.string(),
+        at: z.string(),
+        org: z.object({ id: z.number().int(), name: z.string() }).nullable(),
+      }),
+    )
+    .optional(),
+  /** on-site ratings by participants of a group service */
+  participantRatings: z.object({ ratings: z.number().int(), satisfied: z.number().int() }).optional(),
 });
 
 export const OrderListQuerySchema = z
@@ -442,7 +459,12 @@ export const OrderClassifySchema = z
   .object({ classification: OrderClassificationSchema, note: z.string().trim().max(500).optional() })
   .strict();
 export const OrderDispatchCreateSchema = z
-  .object({ assigneeOrgId: z.number().int().positive(), note: z.string().trim().max(500).optional() })
+  .object({
+    assigneeOrgId: z.number().int().positive(),
+    note: z.string().trim().max(500).optional(),
+    /** 计划参与人数 of a group service (the attraction rate's denominator) */
+    plannedParticipants: z.number().int().min(1).max(100_000).optional(),
+  })
   .strict();
 export const OrderNoteSchema = z.object({ note: z.string().trim().max(2000).optional() }).strict();
 export const OrderReasonSchema = z.object({ reason: text(500) }).strict();
@@ -477,6 +499,8 @@ export const PublicTrackSchema = z
 /** What the requester sees: no internal notes, no names of cadres, no other person. */
 export const PublicOrderViewSchema = z.object({
   trackingNo: z.string(),
+  /** the district (codes of purpose "rate" are sent for it) */
+  districtId: z.number().int(),
   category: OrderCategorySchema,
   title: z.string(),
   status: OrderStatusSchema,
@@ -549,9 +573,12 @@ export const MenuListQuerySchema = z
   })
   .strict();
 export const MenuListSchema = z.object({ items: z.array(MenuItemSchema) });
-export const PublicMenuItemSchema = MenuItemSchema.pick({ id: true, category: true, title: true, description: true }).extend(
-  { orgName: z.string() },
-);
+export const PublicMenuItemSchema = MenuItemSchema.pick({
+  id: true,
+  category: true,
+  title: true,
+  description: true,
+}).extend({ orgName: z.string() });
 export const PublicMenuListSchema = z.object({
   districtId: z.number().int(),
   districtName: z.string(),
@@ -587,11 +614,16 @@ export const SuggestionListSchema = z.object({
   items: z.array(SuggestionSchema),
 });
 
-export const RateSchema = z.object({ numerator: z.number().int(), denominator: z.number().int(), rate: z.number().nullable() });
+export const RateSchema = z.object({
+  numerator: z.number().int(),
+  denominator: z.number().int(),
+  rate: z.number().nullable(),
+});
 export const RatesQuerySchema = z
   .object({
     districtId: z.coerce.number().int().positive().optional(),
-    groupBy: z.enum(['org', 'town']).default('org'),
+    /** service = per menu item (共青团所能) */
+    groupBy: z.enum(['org', 'town', 'service']).default('org'),
     /** instants (ISO); default: the current Shanghai year */
     from: z.iso.datetime({ offset: true }).optional(),
     to: z.iso.datetime({ offset: true }).optional(),
@@ -599,6 +631,10 @@ export const RatesQuerySchema = z
   .strict();
 export const RatesRowSchema = z.object({
   org: z.object({ id: z.number().int(), name: z.string(), kind: z.string() }),
+  /** with groupBy=service: the menu item (org is the org offering it) */
+  service: z.object({ id: z.number().int(), title: z.string() }).nullable(),
+  /** 吸引率 Σ min(participants, planned) ÷ Σ planned over completed group services */
+  attraction: RateSchema,
   response: RateSchema,
   satisfaction: RateSchema,
   eligible: z.boolean(),
@@ -606,8 +642,197 @@ export const RatesRowSchema = z.object({
 export const RatesSchema = z.object({
   from: z.string(),
   to: z.string(),
-  groupBy: z.enum(['org', 'town']),
+  groupBy: z.enum(['org', 'town', 'service']),
   threshold: z.number(),
-  total: z.object({ response: RateSchema, satisfaction: RateSchema }),
+  total: z.object({ attraction: RateSchema, response: RateSchema, satisfaction: RateSchema }),
   items: z.array(RatesRowSchema),
+});
+
+// ── 件件有回音 district deadlines, reminders ─────────────────────────────────────────────────
+
+/** hours, fractions allowed (0.5 = 30 minutes) */
+const HoursSchema = z
+  .number()
+  .positive()
+  .max(24 * 365);
+export const DeadlineHoursSchema = z.object({ respond: HoursSchema, complete: HoursSchema }).strict();
+
+/** A district's deadlines per class: stored keys override the defaults, a completion never before the response. */
+export function resolveDeadlineHours(
+  stored: Partial<Record<OrderClassification, { respond?: number; complete?: number }>> | null | undefined,
+): Record<OrderClassification, { respond: number; complete: number }> {
+  const out = { ...DEFAULT_DEADLINE_HOURS };
+  for (const c of ORDER_CLASSIFICATIONS) {
+    const s = stored?.[c];
+    if (!s) continue;
+    const respond = typeof s.respond === 'number' && s.respond > 0 ? s.respond : out[c].respond;
+    const complete = typeof s.complete === 'number' && s.complete > 0 ? s.complete : out[c].complete;
+    out[c] = { respond, complete: Math.max(respond, complete) };
+  }
+  return out;
+}
+
+export const OrderSettingsSchema = z.object({
+  districtId: z.number().int(),
+  deadlines: z.object({
+    immediate: DeadlineHoursSchema,
+    non_immediate: DeadlineHoursSchema,
+    hard: DeadlineHoursSchema,
+  }),
+  /** share 0–1 below which an org's annual two rates make it not eligible for incubation */
+  incubationThreshold: z.number(),
+  updatedAt: z.string().nullable(),
+});
+export const OrderSettingsQuerySchema = z
+  .object({ districtId: z.coerce.number().int().positive().optional() })
+  .strict();
+export const OrderSettingsUpdateSchema = z
+  .object({
+    districtId: z.number().int().positive().optional(),
+    deadlines: z
+      .object({
+        immediate: DeadlineHoursSchema.optional(),
+        non_immediate: DeadlineHoursSchema.optional(),
+        hard: DeadlineHoursSchema.optional(),
+      })
+      .strict()
+      .optional(),
+    /** a share, 0 < t ≤ 1 (stored as whole percent, at least 1 %) */
+    incubationThreshold: z.number().positive().max(1).optional(),
+  })
+  .strict()
+  .refine((v) => !v.deadlines || Object.values(v.deadlines).every((d) => !d || d.complete >= d.respond), {
+    message: 'order.deadlineOrder',
+    path: ['deadlines'],
+  });
+
+/** The deadline an order is past (the one that a reminder is about), or null. */
+export function overdueKind(
+  o: { status: OrderStatus; respondDueAt: string | null; completeDueAt: string | null },
+  now: Date,
+): 'respond' | 'complete' | null {
+  if (o.status === 'dispatched' && o.respondDueAt && new Date(o.respondDueAt).getTime() < now.getTime())
+    return 'respond';
+  if (
+    (o.status === 'accepted' || o.status === 'in_progress') &&
+    o.completeDueAt &&
+    new Date(o.completeDueAt).getTime() < now.getTime()
+  ) {
+    return 'complete';
+  }
+  return null;
+}
+
+// ── 评单 levels, attraction rate, participants ───────────────────────────────────────────────
+
+/** 满意 / 基本满意 / 不满意 as stored scores (the 1–5 score stays the storage; ≥ 4 counts as satisfied). */
+export const RATING_LEVELS = ['satisfied', 'basically_satisfied', 'dissatisfied'] as const;
+export type RatingLevel = (typeof RATING_LEVELS)[number];
+export const RATING_LEVEL_SCORE: Record<RatingLevel, number> = {
+  satisfied: 5,
+  basically_satisfied: 4,
+  dissatisfied: 2,
+};
+export function ratingLevel(score: number): RatingLevel {
+  if (score >= 5) return 'satisfied';
+  if (score >= SATISFIED_MIN_SCORE) return 'basically_satisfied';
+  return 'dissatisfied';
+}
+/** A dissatisfied rating opens a review task for the district. */
+export const isDissatisfied = (score: number) => score < SATISFIED_MIN_SCORE;
+
+/** 吸引率 attraction rate: Σ min(participants, planned) ÷ Σ planned (each service capped at 100%). */
+export function attractionRate(services: readonly { planned: number | null; participants: number | null }[]): Rate {
+  let numerator = 0;
+  let denominator = 0;
+  for (const s of services) {
+    if (!s.planned || s.planned <= 0 || s.participants === null) continue;
+    denominator += s.planned;
+    numerator += Math.min(Math.max(0, s.participants), s.planned);
+  }
+  return rateOf(numerator, denominator);
+}
+
+export const OrderCompleteSchema = z
+  .object({
+    note: z.string().trim().max(2000).optional(),
+    /** 实际参与人数 of a group service */
+    participants: z.number().int().min(0).max(100_000).optional(),
+  })
+  .strict();
+
+/** 现场评单 a participant of a group service rates it on the spot, proven by a code (purpose rate) to the phone. */
+export const PublicParticipantRateSchema = z
+  .object({
+    phone: MobileSchema,
+    code: SmsCodeSchema,
+    score: z.number().int().min(1).max(5),
+    comment: z.string().trim().max(500).optional(),
+  })
+  .strict();
+export const ParticipantRatingResultSchema = z.object({
+  trackingNo: z.string(),
+  ratings: z.number().int(),
+  satisfied: z.number().int(),
+});
+
+export const OrderReviewSchema = z.object({
+  id: z.number().int(),
+  order: z.object({ id: z.number().int(), trackingNo: z.string(), title: z.string(), status: OrderStatusSchema }),
+  org: z.object({ id: z.number().int(), name: z.string() }),
+  score: z.number().int(),
+  comment: z.string().nullable(),
+  byKind: z.enum(['requester', 'cadre', 'participant']),
+  status: z.enum(['open', 'closed']),
+  resolution: z.string().nullable(),
+  resolvedBy: z.string().nullable(),
+  resolvedAt: z.string().nullable(),
+  createdAt: z.string(),
+});
+export const OrderReviewListSchema = z.object({ items: z.array(OrderReviewSchema) });
+export const OrderReviewQuerySchema = z
+  .object({
+    districtId: z.coerce.number().int().positive().optional(),
+    status: z.enum(['open', 'closed', 'all']).default('open'),
+  })
+  .strict();
+export const OrderReviewResolveSchema = z.object({ resolution: z.string().trim().min(1).max(500) }).strict();
+
+// ── public leaderboard and resources ──────────────────────────────────────────────────────────
+
+/** Org kinds on the public leaderboard (社会组织 and service teams). */
+export const LEADERBOARD_KINDS = ['youth_social_org', 'youth_club'] as const;
+
+export const PublicLeaderboardQuerySchema = z
+  .object({ year: z.coerce.number().int().min(2000).max(2100).optional() })
+  .strict();
+export const PublicLeaderboardSchema = z.object({
+  districtId: z.number().int(),
+  districtName: z.string(),
+  year: z.number().int(),
+  threshold: z.number(),
+  items: z.array(
+    z.object({
+      rank: z.number().int(),
+      orgName: z.string(),
+      orgKind: z.string(),
+      attraction: RateSchema,
+      satisfaction: RateSchema,
+      eligible: z.boolean(),
+    }),
+  ),
+});
+
+/** 资源清单 who offers what: orgs with active services, their categories and count. */
+export const PublicResourceListSchema = z.object({
+  districtId: z.number().int(),
+  districtName: z.string(),
+  items: z.array(
+    z.object({
+      orgName: z.string(),
+      orgKind: z.string(),
+      categories: z.array(OrderCategorySchema),
+      services: z.number().int(),
+    }),
+  ),
 });

@@ -180,6 +180,19 @@ export const OrgTreeNodeSchema: z.ZodType<OrgTreeNode> = z
 
 export const OrgTreeSchema = z.object({ roots: z.array(OrgTreeNodeSchema), total: z.number().int() });
 
+/** 全省汇总 every district's root roll-up counters and their sum (platform admins: the province view). */
+export const DistrictRollupsSchema = z.object({
+  totals: z.record(z.string(), z.number().int()),
+  districts: z.array(
+    z.object({
+      districtId: z.number().int(),
+      name: z.string(),
+      rootOrgId: z.number().int(),
+      counts: z.record(z.string(), z.number().int()),
+    }),
+  ),
+});
+
 export const OrgListQuerySchema = z
   .object({
     districtId: z.coerce.number().int().positive().optional(),

@@ -181,4 +181,57 @@ describe('assessments', () => {
     await logout(page);
     await page.close();
   });
+
+  it('ranks villages quarterly from the template; a row drills down to the grids behind its number', async () => {
+    const page = await env.browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+    await login(page, env.server.url, 'admin');
+    await page.goto(`${env.server.url}/assessments`);
+    await page.getByTestId('tab-rankings').click();
+    await page.getByTestId('rankings-panel').waitFor();
+    const name = `E2E季度排行-${Date.now().toString(36)}`;
+    await page.getByTestId('ranking-scheme-create').click();
+    await page.getByTestId('ranking-scheme-name').fill(name);
+    await page.locator('.ant-modal-wrap:visible .ant-btn-primary').click();
+    await page.getByTestId('ranking-period-create').waitFor();
+    await page.getByTestId('ranking-period-create').click();
+    await page.getByTestId('ranking-period-input').fill('2026Q4');
+    await page.locator('.ant-modal-wrap:visible .ant-btn-primary').click();
+    await page.getByTestId('ranking-state').waitFor();
+    await page.locator('[data-testid="ranking-table"] .ant-table-row').first().waitFor();
+
+    // The page shows the API's ranking: first row's rank and total.
+    const schemes = (await apiInPage(page, 'GET', '/api/assessments/rankings/schemes')).json.items;
+    const scheme = schemes.find((x: any) => x.name === name);
+    const periods = (await apiInPage(page, 'GET', `/api/assessments/rankings/periods?schemeId=${scheme.id}`)).json
+      .items;
+    const results = (await apiInPage(page, 'GET', `/api/assessments/rankings/periods/${periods[0].id}/results`)).json;
+    expect(results.rows.length).toBeGreaterThan(10);
+    const top = results.rows[0];
+    expect(await page.getByTestId(`total-${top.orgId}`).textContent()).toBe(String(top.total));
+    expect(await page.getByTestId(`rank-${top.orgId}`).textContent()).toBe('1');
+
+    // Expand a village (on the first page) that has grids and open the records behind its four-ones number.
+    const row = results.rows
+      .slice(0, 50)
+      .find((r: any) => r.items.find((i: any) => i.key === 'four_ones').denominator > 0);
+    expect(row).toBeDefined();
+    await page
+      .locator(`[data-testid="ranking-table"] tr[data-row-key="${row.orgId}"] .ant-table-row-expand-icon`)
+      .click();
+    await page.getByTestId(`drill-${row.orgId}-four_ones`).click();
+    await page.locator('[data-testid="drill-table"] .ant-table-row').first().waitFor();
+    const item = row.items.find((i: any) => i.key === 'four_ones');
+    const summary = await page.getByTestId('drill-summary').textContent();
+    expect(summary).toContain(`${item.numerator} / ${item.denominator}`);
+    const drill = (
+      await apiInPage(
+        page,
+        'GET',
+        `/api/assessments/rankings/periods/${periods[0].id}/drilldown?orgId=${row.orgId}&itemKey=four_ones`,
+      )
+    ).json;
+    expect(drill.rows.length).toBe(Math.min(item.denominator, 200));
+    await shot(page, 'assessments-rankings-drilldown');
+    await page.close();
+  });
 });

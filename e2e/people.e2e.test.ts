@@ -197,3 +197,62 @@ describe('youth registry and QR registration', () => {
     await page.close();
   });
 });
+
+describe('cadres, 1+100 and visits', () => {
+  it('the district admin makes a cadre, gives him the scanned youth to contact, logs a contact and records a visit', async () => {
+    const page = await env.browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+    // The embedded database answers one query at a time, and the admin's landing dashboard takes ~20 s on a
+    // loaded machine (issue 10): wait for the server to be free, and allow for one dashboard load per step.
+    page.setDefaultTimeout(90_000);
+    page.setDefaultNavigationTimeout(90_000);
+    await expect.poll(async () => (await fetch(`${env.server.url}/api/health`)).status, { timeout: 90_000 }).toBe(200);
+    await login(page, 'admin');
+    await page.goto(`${env.server.url}/people?view=cadres`);
+    await page.getByTestId('cadre-coverage').waitFor();
+
+    await page.getByTestId('cadre-add').click();
+    await page.getByTestId('cadre-person').click();
+    await page.keyboard.type('导入青年甲');
+    await pickOption(page, '导入青年甲');
+    await page.getByTestId('cadre-posts').click();
+    await pickOption(page, '书记');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('cadre-modal-ok').click();
+    const drawer = page.getByTestId('cadre-drawer');
+    await drawer.waitFor();
+
+    await page.getByTestId('cadre-add-contacts').click();
+    await page.getByTestId('cadre-contacts-pick').click();
+    await page.keyboard.type(NAME);
+    await pickOption(page, NAME);
+    await page.keyboard.press('Escape');
+    await page.getByTestId('cadre-action-ok').click();
+    await expect.poll(() => page.getByTestId('cadre-contacts').textContent(), POLL).toContain(NAME);
+
+    await page.getByTestId(`cadre-log-${personId}`).click();
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    await page.getByTestId('cadre-log-date').click();
+    await page.keyboard.type(today);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('cadre-action-ok').click();
+    await expect.poll(() => page.getByTestId('cadre-logs').textContent(), POLL).toContain(NAME);
+    expect(await page.getByTestId('cadre-contacts').textContent()).toContain(today);
+    await shot(page, 'people-08-cadre-1plus100');
+    await page.locator('.ant-drawer-close').first().click();
+    await expect.poll(() => page.getByTestId('cadre-table').textContent(), POLL).toContain('1/1');
+
+    await page.getByTestId('people-tab-visits').click();
+    await page.getByTestId('visit-day').waitFor();
+    expect(await page.getByTestId('visit-day').textContent()).toContain('9');
+    await page.getByTestId('visit-add').click();
+    await page.getByText('企业', { exact: true }).click();
+    await page.getByTestId('visit-target-name').fill('某纺织企业');
+    await page.getByTestId('visit-notes').fill('走访青年职工，了解需求');
+    await page.getByTestId('visit-demands').fill('希望开设青年夜校');
+    await page.getByTestId('visit-ok').click();
+    await expect.poll(() => page.getByTestId('visit-table').textContent(), POLL).toContain('某纺织企业');
+    expect(await page.getByTestId('visit-table').textContent()).toContain('希望开设青年夜校');
+    await shot(page, 'people-09-visits');
+    await page.close();
+  });
+});

@@ -20,6 +20,7 @@ import type { Database } from './db/client.ts';
 import { jobsPlugin } from './jobs/queue.ts';
 import { countAccountsByOrg, countActiveAccountsOfOrg } from './modules/accounts/accounts.repository.ts';
 import { accountRoutes } from './modules/accounts/accounts.routes.ts';
+import { activityRoutes } from './modules/activities/activities.routes.ts';
 import { assessmentRoutes } from './modules/assessments/assessments.routes.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
@@ -40,6 +41,7 @@ import { registrationRoutes } from './modules/registrations/registrations.routes
 import { venueRoutes } from './modules/venues/venues.routes.ts';
 import authPlugin from './plugins/auth.ts';
 import errorsPlugin, { sendProblem } from './plugins/errors.ts';
+import { downloadHeaders } from './trust/download-headers.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -105,6 +107,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
     },
     hsts: config.secureCookies,
   });
+  await app.register(downloadHeaders);
   await app.register(fastifyRateLimit, {
     global: false,
     errorResponseBuilder: (_req, context) => {
@@ -154,6 +157,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
 
   await app.register(noticeRoutes);
   await app.register(orderRoutes);
+  await app.register(activityRoutes);
 
   await registerWebConsole(app, config);
   return app;

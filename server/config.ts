@@ -25,6 +25,19 @@ export type Config = {
   smsGatewayUrl: string | null;
   smsGatewayToken: string | null;
   wecomWebhookKey: string | null;
+  /** Audit rows are kept this many days (≥ 180, enforced by the database too); a daily job purges older ones. */
+  auditRetentionDays: number;
+  /**
+   * Password profile (issue 11, docs/SECURITY.md): 'djbh' = 等保 level 3 (3 of 4 character classes, ≥ 8,
+   * periodic change, TOTP for district and platform admins); 'modern' = ≥ 12 characters, not on the
+   * common-password list, no forced change. Unset = 'standard' (letters + digits, ≥ 8: the base rule every
+   * profile includes) for development and tests; a production install sets one of the two.
+   */
+  passwordProfile: 'djbh' | 'modern' | 'standard';
+  /** 等保 profile: days after which a password must be changed. */
+  passwordMaxAgeDays: number;
+  /** Absolute session lifetime in hours, however active the session is. */
+  sessionMaxHours: number;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -44,5 +57,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smsGatewayUrl: env.JINGWEI_SMS_GATEWAY_URL || null,
     smsGatewayToken: env.JINGWEI_SMS_GATEWAY_TOKEN || null,
     wecomWebhookKey: env.JINGWEI_WECOM_WEBHOOK_KEY || null,
+    auditRetentionDays: Math.max(180, Number(env.JINGWEI_AUDIT_RETENTION_DAYS ?? 180) || 180),
+    passwordProfile:
+      env.JINGWEI_PASSWORD_PROFILE === 'djbh' || env.JINGWEI_PASSWORD_PROFILE === 'modern'
+        ? env.JINGWEI_PASSWORD_PROFILE
+        : 'standard',
+    passwordMaxAgeDays: Number(env.JINGWEI_PASSWORD_MAX_AGE_DAYS ?? 90) || 90,
+    sessionMaxHours: Number(env.JINGWEI_SESSION_MAX_HOURS ?? 12) || 12,
   };
 }

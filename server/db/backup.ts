@@ -121,6 +121,11 @@ export async function restoreDatabase(database: Database, file: string, force = 
   return database.onConnection(async (query) => {
     await query('BEGIN');
     try {
+      // The audit log is append-only and hash-chained (migration 0012): a restore may empty it and loads
+      // the rows with the links they had, for this transaction only.
+      await query(`SELECT set_config('jingwei.audit_restore', 'on', true)`);
+      // The roll-up counters (migration 0013) are restored as they were: their triggers stand aside.
+      await query(`SELECT set_config('jingwei.rollups_restore', 'on', true)`);
       if (header.tables.length) await query(`TRUNCATE ${header.tables.map(ident).join(', ')} CASCADE`);
       let table = '';
       let batch: string[] = [];

@@ -26,6 +26,8 @@ declare module 'fastify' {
     public?: boolean;
     /** Routes usable while the account must still change its password. */
     allowPasswordChangePending?: boolean;
+    /** Routes usable while an admin who must use TOTP has not enrolled yet (issue 11). */
+    allowSecondFactorPending?: boolean;
   }
 }
 
@@ -49,16 +51,14 @@ export default fp(async (app: FastifyInstance) => {
     const routeConfig = req.routeOptions.config ?? {};
     const token = req.cookies[SESSION_COOKIE];
     const info = { ip: req.ip, lang: pickLang(req.headers['accept-language']) };
+    const policy = { idleTimeoutMinutes: app.config.idleTimeoutMinutes, sessionMaxHours: app.config.sessionMaxHours };
     if (routeConfig.public) {
-      if (token)
-        req.sessionContext = await resolveSession(app.database, token, app.config.idleTimeoutMinutes, info).catch(
-          () => null,
-        );
+      if (token) req.sessionContext = await resolveSession(app.database, token, policy, info).catch(() => null);
       return;
     }
     if (!token) throw new AppError('UNAUTHENTICATED');
     try {
-      req.sessionContext = await resolveSession(app.database, token, app.config.idleTimeoutMinutes, info);
+      req.sessionContext = await resolveSession(app.database, token, policy, info);
     } catch (err) {
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       throw err;
@@ -68,6 +68,9 @@ export default fp(async (app: FastifyInstance) => {
     }
     if (req.sessionContext.actor.mustChangePassword && !routeConfig.allowPasswordChangePending) {
       throw new AppError('PASSWORD_CHANGE_REQUIRED');
+    }
+    if (!req.sessionContext.secondFactor && !routeConfig.allowSecondFactorPending) {
+      throw new AppError('TOTP_ENROLMENT_REQUIRED');
     }
   });
 });

@@ -8,6 +8,8 @@ import { type GridBulkRow, insertGridsBulk } from '../modules/grids/grids.reposi
 /** Keqiao's published figures: 1,217 grids holding 138,723 youth (114 per grid on average). */
 export const KEQIAO_GRIDS = 1217;
 export const KEQIAO_YOUTH = 138723;
+/** …and 44,889 League members (the same report): ~37 per grid. */
+export const KEQIAO_MEMBERS = 44889;
 
 /** The demo district's box around Keqiao (柯桥, ~120.49E 30.08N): 5 × 4 town cells. */
 export const DEMO_BOX = { west: 120.33, east: 120.65, south: 29.96, north: 30.2, cols: 5, rows: 4 };
@@ -140,6 +142,12 @@ export async function seedDemoGrids(ex: Executor, o: DemoGridsOptions): Promise<
     youth[i + 1] -= d;
   }
 
+  // Full scale: the grids over 120 youth rely on the members rule (mostly ≤ 10 members, ~7.8 expected); the
+  // others share the rest of Keqiao's 44,889 members in proportion to their youth, so the total lands near it.
+  const bigGrids = youth.filter((y) => y > 120).length;
+  const smallYouth = youth.reduce((sum, y) => sum + (y > 120 ? 0 : y), 0);
+  const memberShare = o.scale === 'full' ? Math.max(0, KEQIAO_MEMBERS - bigGrids * 7.825) / smallYouth : null;
+
   const rows: GridBulkRow[] = [];
   let leaders = 0;
   let g = 0;
@@ -165,7 +173,9 @@ export async function seedDemoGrids(ex: Executor, o: DemoGridsOptions): Promise<
             ? rand() < 0.85
               ? 4 + Math.floor(rand() * 7)
               : 11 + Math.floor(rand() * 4)
-            : 3 + Math.floor(rand() * 14);
+            : memberShare === null
+              ? 3 + Math.floor(rand() * 14)
+              : Math.min(y, Math.round(y * memberShare * (0.8 + 0.4 * rand())));
         let leaderAccountId: number | null = null;
         if (rand() < 0.85) {
           leaderAccountId = await insertAccount(ex, {

@@ -28,7 +28,10 @@
  * says what its targets are: a grid, a person, a registration code, a round in the scope org).
  */
 
+import { ACTIVITY_PUBLIC_ROUTES, activityRules } from './matrix/activities.ts';
 import { assessmentRules } from './matrix/assessments.ts';
+import { authRules } from './matrix/auth.ts';
+import { cadreRules } from './matrix/cadres.ts';
 import {
   ALL,
   ANY_SESSION,
@@ -46,6 +49,7 @@ import { gridRules } from './matrix/grids.ts';
 import { ledgerRules } from './matrix/ledgers.ts';
 import { noticeRules } from './matrix/notices.ts';
 import { orderRules } from './matrix/orders.ts';
+import { orgRollupRules } from './matrix/orgs.ts';
 import { peopleRules } from './matrix/people.ts';
 import { registrationRules } from './matrix/registrations.ts';
 import { venueRules } from './matrix/venues.ts';
@@ -81,6 +85,18 @@ export const PUBLIC_ROUTES: readonly string[] = [
   'GET /api/public/districts/:id/service-menu',
   'POST /api/public/orders/:tracking/view',
   'POST /api/public/orders/:tracking/rating',
+  // 现场评单 by participants (phone + code), the two-rate leaderboard and resource list (no personal data), and
+  // Open311 GeoReport v2: reads answer named requests without places; listing and POST need a district api_key.
+  'POST /api/public/orders/:tracking/participant-ratings',
+  'GET /api/public/districts/:id/leaderboard',
+  'GET /api/public/districts/:id/resources',
+  'GET /api/open311/v2/services.json',
+  'GET /api/open311/v2/services/:code.json',
+  'GET /api/open311/v2/requests.json',
+  'POST /api/open311/v2/requests.json',
+  'GET /api/open311/v2/requests/:id.json',
+  // 活动: the youth's phone pages (theme ideas, plan comments, the activity QR page) and published activities.
+  ...ACTIVITY_PUBLIC_ROUTES,
 ];
 
 /** Key: `METHOD url` exactly as Fastify registers it (`:id` params, no prefix added). */
@@ -274,14 +290,18 @@ export const AUTHZ_MATRIX: Record<string, RouteRule> = {
   // ── modules with their rows in ./matrix/ ──────────────────────────────────────────────────
   ...gridRules,
   ...peopleRules,
+  ...cadreRules,
   ...ledgerRules,
   ...dashboardRules,
+  ...orgRollupRules,
   ...registrationRules,
   ...assessmentRules,
   ...venueRules,
   ...fundRules,
   ...noticeRules,
   ...orderRules,
+  ...activityRules,
+  ...authRules,
 };
 
 /** The five expectations of a role on a route, by scope. Throws on a malformed row. */

@@ -1,7 +1,9 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
   boolean,
+  customType,
   index,
   integer,
   jsonb,
@@ -16,6 +18,8 @@ import {
 } from 'drizzle-orm/pg-core';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'string' });
+/** PostgreSQL bytea (drizzle-orm has no built-in column for it). */
+export const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
 
 /** 区县 a district: one tenant. */
 export const districts = pgTable('districts', {
@@ -93,6 +97,12 @@ export const accounts = pgTable(
     active: boolean('active').notNull().default(true),
     lastLoginAt: ts('last_login_at'),
     createdAt: ts('created_at').notNull().defaultNow(),
+    /** For the 等保 profile's periodic change (migration 0012). */
+    passwordChangedAt: ts('password_changed_at').notNull().defaultNow(),
+    /** TOTP second factor: base32 secret (SM4-encrypted like other secrets), when enrolment was confirmed, last used step. */
+    totpSecret: text('totp_secret'),
+    totpEnabledAt: ts('totp_enabled_at'),
+    totpLastStep: bigint('totp_last_step', { mode: 'number' }),
   },
   (t) => [uniqueIndex('accounts_username_uq').on(sql`lower(${t.username})`), index('accounts_org_idx').on(t.orgId)],
 );
@@ -109,6 +119,8 @@ export const sessions = pgTable(
     csrfToken: text('csrf_token').notNull(),
     createdAt: ts('created_at').notNull().defaultNow(),
     lastSeenAt: ts('last_seen_at').notNull().defaultNow(),
+    /** False while an admin who must use TOTP has not enrolled yet: only enrolment routes are open. */
+    secondFactor: boolean('second_factor').notNull().default(true),
   },
   (t) => [index('sessions_account_idx').on(t.accountId)],
 );
@@ -128,8 +140,17 @@ export const auditLog = pgTable(
     after: jsonb('after'),
     ip: varchar('ip', { length: 64 }),
     at: ts('at').notNull().defaultNow(),
+    /** Hash chain (migration 0012, set by the audit_log_chain trigger): chain = coalesce(district_id, 0). */
+    chain: integer('chain').notNull(),
+    chainSeq: bigint('chain_seq', { mode: 'number' }).notNull(),
+    prevHash: bytea('prev_hash').notNull(),
+    hash: bytea('hash').notNull(),
   },
-  (t) => [index('audit_district_at_idx').on(t.districtId, t.at), index('audit_entity_idx').on(t.entity, t.entityId)],
+  (t) => [
+    index('audit_district_at_idx').on(t.districtId, t.at),
+    index('audit_entity_idx').on(t.entity, t.entityId),
+    uniqueIndex('audit_chain_seq_idx').on(t.chain, t.chainSeq),
+  ],
 );
 
 /** Platform-level key/value state (e.g. whether demo data was seeded). */

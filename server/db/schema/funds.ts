@@ -2,10 +2,12 @@ import { sql } from 'drizzle-orm';
 import {
   type AnyPgColumn,
   bigint,
+  boolean,
   check,
   index,
   integer,
   pgTable,
+  primaryKey,
   serial,
   timestamp,
   uniqueIndex,
@@ -64,6 +66,8 @@ export const fundWithdrawals = pgTable(
     purpose: varchar('purpose', { length: 200 }).notNull(),
     /** the activity or order the money is for (free text until those modules exist) */
     reference: varchar('reference', { length: 200 }).notNull(),
+    /** spent on a twin-net (双网互动) activity or project: counts towards the town's ≥ 50% rule */
+    twinNet: boolean('twin_net').notNull().default(false),
     /** requested | approved | rejected */
     status: varchar('status', { length: 20 }).notNull().default('requested'),
     requestedBy: integer('requested_by')
@@ -122,5 +126,29 @@ export const fundEntries = pgTable(
       'fund_entries_sign_ck',
       sql`${t.reversesEntryId} IS NOT NULL OR (${t.kind} = 'withdrawal' AND ${t.amountFen} < 0) OR (${t.kind} <> 'withdrawal' AND ${t.amountFen} > 0)`,
     ),
+  ],
+);
+
+/** 团建经费预算 a town's declared annual League budget (the ≥ ¥20,000 rule of the seeds). */
+export const townBudgets = pgTable(
+  'town_budgets',
+  {
+    districtId: integer('district_id')
+      .notNull()
+      .references(() => districts.id),
+    orgId: integer('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    year: integer('year').notNull(),
+    budgetFen: fen('budget_fen').notNull(),
+    updatedBy: integer('updated_by')
+      .notNull()
+      .references(() => accounts.id),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ name: 'town_budgets_pk', columns: [t.orgId, t.year] }),
+    index('town_budgets_district_idx').on(t.districtId, t.year),
+    check('town_budgets_amount_ck', sql`${t.budgetFen} >= 0`),
   ],
 );

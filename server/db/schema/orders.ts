@@ -1,11 +1,13 @@
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   bigserial,
   boolean,
   check,
   customType,
   index,
   integer,
+  jsonb,
   pgTable,
   serial,
   smallint,
@@ -102,14 +104,18 @@ export const serviceOrders = pgTable(
     createdBy: integer('created_by').references(() => accounts.id),
     /** a replayed public form (same client id) is refused */
     clientId: varchar('client_id', { length: 64 }),
+    /** 计划参与人数 planned participants of a group service (the attraction rate's denominator) */
+    plannedParticipants: integer('planned_participants'),
+    /** 实际参与人数 participants recorded at completion */
+    participants: integer('participants'),
+    /** the Open311 client (trusted system) that submitted it */
+    open311ClientId: integer('open311_client_id').references((): AnyPgColumn => open311Clients.id),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex('service_orders_tracking_uq').on(t.trackingNo),
-    uniqueIndex('service_orders_client_uq')
-      .on(t.districtId, t.clientId)
-      .where(sql`${t.clientId} IS NOT NULL`),
+    uniqueIndex('service_orders_client_uq').on(t.districtId, t.clientId).where(sql`${t.clientId} IS NOT NULL`),
     index('service_orders_district_status_idx').on(t.districtId, t.status),
     index('service_orders_org_idx').on(t.orgId),
     index('service_orders_assignee_idx').on(t.assigneeOrgId),
@@ -119,10 +125,7 @@ export const serviceOrders = pgTable(
       'service_orders_status_ck',
       sql`${t.status} IN ('submitted', 'classified', 'dispatched', 'accepted', 'in_progress', 'done', 'rated', 'rejected', 'cancelled', 'returned')`,
     ),
-    check(
-      'service_orders_source_ck',
-      sql`${t.source} IN ('party_gov', 'resident', 'menu', 'youth_voice', 'visit')`,
-    ),
+    check('service_orders_source_ck', sql`${t.source} IN ('party_gov', 'resident', 'menu', 'youth_voice', 'visit')`),
     check(
       'service_orders_class_ck',
       sql`${t.classification} IS NULL OR ${t.classification} IN ('immediate', 'non_immediate', 'hard')`,
@@ -160,9 +163,7 @@ export const serviceOrderDispatches = pgTable(
   (t) => [
     index('service_order_dispatches_order_idx').on(t.orderId),
     index('service_order_dispatches_org_idx').on(t.orgId, t.dispatchedAt),
-    uniqueIndex('service_order_dispatches_pending_uq')
-      .on(t.orderId)
-      .where(sql`${t.outcome} = 'pending'`),
+    uniqueIndex('service_order_dispatches_pending_uq').on(t.orderId).where(sql`${t.outcome} = 'pending'`),
     check('service_order_dispatches_outcome_ck', sql`${t.outcome} IN ('pending', 'accepted', 'declined', 'withdrawn')`),
   ],
 );
@@ -242,4 +243,125 @@ export const smsCodes = pgTable(
     createdAt: ts('created_at').notNull().defaultNow(),
   },
   (t) => [index('sms_codes_phone_idx').on(t.phoneIdx, t.purpose, t.createdAt)],
+);
+
+/** District settings of orders: deadlines per class (hours; missing keys take the defaults) and the incubation threshold. */
+export const orderSettings = pgTable(
+  'order_settings',
+  {
+    districtId: integer('district_id')
+      .primaryKey()
+      .references(() => districts.id),
+    deadlines: jsonb('deadlines').notNull().default(sql`'{}'::jsonb`),
+    incubationThresholdPct: integer('incubation_threshold_pct').notNull().default(80),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [check('order_settings_threshold_ck', sql`${t.incubationThresholdPct} BETWEEN 1 AND 100`)],
+);
+
+/** Open311 GeoReport v2 clients (hotlines, reporting apps): one api_key each, stored as its SHA-256 only. */
+export const open311Clients = pgTable(
+  'open311_clients',
+  {
+    id: serial('id').primaryKey(),
+    districtId: integer('district_id')
+      .notNull()
+      .references(() => districts.id),
+    name: varchar('name', { length: 100 }).notNull(),
+    keyHash: varchar('key_hash', { length: 64 }).notNull(),
+    /** the order source its requests get: resident | youth_voice (12355) */
+    source: varchar('source', { length: 20 }).notNull().default('youth_voice'),
+    active: boolean('active').notNull().default(true),
+    createdBy: integer('created_by').references(() => accounts.id),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    lastUsedAt: ts('last_used_at'),
+  },
+  (t) => [
+    uniqueIndex('open311_clients_key_uq').on(t.keyHash),
+    index('open311_clients_district_idx').on(t.districtId),
+    check('open311_clients_source_ck', sql`${t.source} IN ('resident', 'youth_voice')`),
+  ],
+);
+
+/** 现场评单 on-site ratings of a group service by its participants: one per phone (blind index) and order. */
+export const serviceOrderParticipantRatings = pgTable(
+  'service_order_participant_ratings',
+  {
+    id: serial('id').primaryKey(),
+    districtId: integer('district_id')
+      .notNull()
+      .references(() => districts.id),
+    orderId: integer('order_id')
+      .notNull()
+      .references(() => serviceOrders.id),
+    orgId: integer('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    phoneIdx: varchar('phone_idx', { length: 64 }).notNull(),
+    score: smallint('score').notNull(),
+    comment: varchar('comment', { length: 500 }),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('service_order_participant_ratings_uq').on(t.orderId, t.phoneIdx),
+    index('service_order_participant_ratings_org_idx').on(t.orgId, t.createdAt),
+    check('service_order_participant_ratings_score_ck', sql`${t.score} BETWEEN 1 AND 5`),
+  ],
+);
+
+/** 回访复核 a review task for the district, opened by a dissatisfied rating. */
+export const serviceOrderReviews = pgTable(
+  'service_order_reviews',
+  {
+    id: serial('id').primaryKey(),
+    districtId: integer('district_id')
+      .notNull()
+      .references(() => districts.id),
+    orderId: integer('order_id')
+      .notNull()
+      .references(() => serviceOrders.id),
+    /** the org rated */
+    orgId: integer('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    score: smallint('score').notNull(),
+    comment: varchar('comment', { length: 500 }),
+    /** requester | cadre | participant */
+    byKind: varchar('by_kind', { length: 20 }).notNull(),
+    status: varchar('status', { length: 20 }).notNull().default('open'),
+    resolution: varchar('resolution', { length: 500 }),
+    resolvedBy: integer('resolved_by').references(() => accounts.id),
+    resolvedAt: ts('resolved_at'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('service_order_reviews_district_idx').on(t.districtId, t.status),
+    index('service_order_reviews_order_idx').on(t.orderId),
+    check('service_order_reviews_status_ck', sql`${t.status} IN ('open', 'closed')`),
+  ],
+);
+
+/** 催办 a reminder sent when a response or completion deadline passed: once per order, kind and dispatch. */
+export const serviceOrderReminders = pgTable(
+  'service_order_reminders',
+  {
+    id: serial('id').primaryKey(),
+    districtId: integer('district_id')
+      .notNull()
+      .references(() => districts.id),
+    orderId: integer('order_id')
+      .notNull()
+      .references(() => serviceOrders.id),
+    orgId: integer('org_id').references(() => orgs.id),
+    /** respond | complete */
+    kind: varchar('kind', { length: 20 }).notNull(),
+    dispatchNo: integer('dispatch_no').notNull(),
+    dueAt: ts('due_at').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('service_order_reminders_uq').on(t.orderId, t.kind, t.dispatchNo),
+    index('service_order_reminders_district_idx').on(t.districtId, t.createdAt),
+    check('service_order_reminders_kind_ck', sql`${t.kind} IN ('respond', 'complete')`),
+  ],
 );

@@ -162,8 +162,18 @@ export const registrationTokens = pgTable(
     revokedBy: integer('revoked_by').references(() => accounts.id),
     createdBy: integer('created_by').references(() => accounts.id),
     createdAt: ts('created_at').notNull().defaultNow(),
+    /**
+     * Set for an activity's sign-up / check-in code (migration 0010_activities; no foreign key in
+     * Drizzle to keep schema files free of import cycles — the SQL has none either). Such a token
+     * is never a registration code.
+     */
+    activityId: integer('activity_id'),
   },
-  (t) => [index('registration_tokens_org_idx').on(t.orgId), index('registration_tokens_grid_idx').on(t.gridId)],
+  (t) => [
+    index('registration_tokens_org_idx').on(t.orgId),
+    index('registration_tokens_grid_idx').on(t.gridId),
+    index('registration_tokens_activity_idx').on(t.activityId),
+  ],
 );
 
 /** One accepted QR form per (token, submission id): a replayed form is refused. */

@@ -40,6 +40,18 @@ export async function insertSet(ex: Executor, districtId: number, name: string, 
   return toSet(r);
 }
 
+export async function updateSet(ex: Executor, id: number, name: string, definition: IndicatorSetDefinition) {
+  const r = await one(
+    ex,
+    sql`UPDATE assessment_sets SET name = ${name}, definition = ${JSON.stringify(definition)}::jsonb WHERE id = ${id} RETURNING *`,
+  );
+  return toSet(r);
+}
+
+export async function setInUse(ex: Executor, id: number): Promise<boolean> {
+  return !!(await one(ex, sql`SELECT 1 FROM assessment_rounds WHERE set_id = ${id} LIMIT 1`));
+}
+
 export type RoundRow = {
   id: number;
   districtId: number;
@@ -91,6 +103,11 @@ export async function listRounds(ex: Executor, actor: Actor, districtId: number)
         ORDER BY r.id DESC`,
   );
   return rows.map(toRound);
+}
+
+export async function findRoundById(ex: Executor, id: number) {
+  const r = await one(ex, sql`${SELECT_ROUND} WHERE r.id = ${id}`);
+  return r ? toRound(r) : undefined;
 }
 
 export async function findRound(ex: Executor, districtId: number, id: number) {
@@ -160,21 +177,22 @@ export async function existingAccounts(ex: Executor, districtId: number, ids: nu
 export async function upsertScores(
   ex: Executor,
   s: { roundId: number; orgId: number; assessorId: number; districtId: number },
-  scores: { itemKey: string; score: number; note?: string | null }[],
+  scores: { itemKey: string; score: number; note?: string | null; evidence?: string | null }[],
 ) {
   for (const item of scores) {
     await ex.execute(sql`
-      INSERT INTO assessment_scores (round_id, org_id, assessor_id, district_id, item_key, score, note)
-      VALUES (${s.roundId}, ${s.orgId}, ${s.assessorId}, ${s.districtId}, ${item.itemKey}, ${item.score}, ${item.note ?? null})
+      INSERT INTO assessment_scores (round_id, org_id, assessor_id, district_id, item_key, score, note, evidence)
+      VALUES (${s.roundId}, ${s.orgId}, ${s.assessorId}, ${s.districtId}, ${item.itemKey}, ${item.score}, ${item.note ?? null},
+              ${item.evidence ?? null})
       ON CONFLICT (round_id, org_id, assessor_id, item_key)
-      DO UPDATE SET score = excluded.score, note = excluded.note, updated_at = now()`);
+      DO UPDATE SET score = excluded.score, note = excluded.note, evidence = excluded.evidence, updated_at = now()`);
   }
 }
 
 export async function listAssessorScores(ex: Executor, roundId: number, orgId: number, assessorId: number) {
-  return many<{ itemKey: string; score: number; note: string | null }>(
+  return many<{ itemKey: string; score: number; note: string | null; evidence: string | null }>(
     ex,
-    sql`SELECT item_key AS "itemKey", score::float8 AS score, note FROM assessment_scores
+    sql`SELECT item_key AS "itemKey", score::float8 AS score, note, evidence FROM assessment_scores
         WHERE round_id = ${roundId} AND org_id = ${orgId} AND assessor_id = ${assessorId} ORDER BY item_key`,
   );
 }

@@ -1,13 +1,19 @@
+import { sql } from 'drizzle-orm';
+import ExcelJS from 'exceljs';
 import type { z } from 'zod';
 import {
   aggregateScores,
   DEFAULT_BANDS,
   type IndicatorSetCreateSchema,
+  type IndicatorSetDefinition,
   keqiaoTemplate,
   type RoundCreateSchema,
   type ScoreEntrySchema,
 } from '../../../domain/assessment.ts';
+import { escapeSpreadsheetText } from '../../../domain/ledger.ts';
 import type { Database } from '../../db/client.ts';
+import type { Executor } from '../../db/sql.ts';
+import { many } from '../../db/sql.ts';
 import { type Actor, requirePermission, resolveDistrict } from '../../lib/actor.ts';
 import { AppError } from '../../lib/errors.ts';
 import { recordAudit } from '../audit/audit.repository.ts';
@@ -16,6 +22,7 @@ import {
   countScores,
   existingAccounts,
   findRound,
+  findRoundById,
   findSet,
   insertRound,
   insertSet,
@@ -26,6 +33,8 @@ import {
   roundAssessors,
   roundOrgs,
   scoresInScope,
+  setInUse,
+  updateSet,
   upsertScores,
 } from './assessments.repository.ts';
 
@@ -221,4 +230,100 @@ export async function getResults(database: Database, actor: Actor, roundId: numb
       result: aggregateScores(round.definition, entry.scores, round.thresholds),
     })),
   };
+}
+
+/** One org's aggregated result in a round (no scope check: callers check the org). */
+export async function aggregateRoundForOrg(ex: Executor, roundId: number, orgId: number) {
+  const round = await findRoundById(ex, roundId);
+  if (!round) return null;
+  const rows = await many<{ item_key: string; score: number }>(
+    ex,
+    sql`SELECT item_key, score::float8 AS score FROM assessment_scores WHERE round_id = ${roundId} AND org_id = ${orgId}`,
+  );
+  const scores: Record<string, number[]> = {};
+  for (const r of rows) scores[r.item_key] = [...(scores[r.item_key] ?? []), r.score];
+  return aggregateScores(round.definition, scores, round.thresholds);
+}
+
+const BAND_LABELS = {
+  'zh-CN': { very_good: '很好', acceptable: '较好', weak: '较弱' },
+  en: { very_good: 'Very good', acceptable: 'Acceptable', weak: 'Weak' },
+} as const;
+
+/** 测评结果 as .xlsx: one sheet of indicator means (orgs in columns, combined first), one of item means. */
+export async function resultsWorkbook(database: Database, actor: Actor, roundId: number, districtId?: number) {
+  requirePermission(actor, 'assessment.read');
+  const round = await loadRound(database, actor, roundId, districtId);
+  const results = await getResults(database, actor, roundId, districtId);
+  const en = actor.lang === 'en';
+  const bands = BAND_LABELS[actor.lang];
+  const band = (b: string | null) => (b ? bands[b as keyof typeof bands] : '');
+  const columns = [
+    { name: en ? 'Combined' : '综合', result: results.combined },
+    ...results.orgs.map((o) => ({ name: o.orgName, result: o.result })),
+  ];
+  const workbook = new ExcelJS.Workbook();
+  const ind = workbook.addWorksheet(en ? 'Indicators' : '指标');
+  ind.addRow([escapeSpreadsheetText(`${round.name} ${round.period}`)]).font = { bold: true, size: 14 };
+  ind.addRow([
+    en ? 'Indicator' : '指标',
+    ...columns.flatMap((c) => [escapeSpreadsheetText(c.name), en ? 'Band' : '等级']),
+  ]).font = { bold: true };
+  for (const [i, indicator] of round.definition.indicators.entries()) {
+    ind.addRow([
+      escapeSpreadsheetText(indicator.name),
+      ...columns.flatMap((c) => [c.result.indicators[i].mean ?? '', band(c.result.indicators[i].band)]),
+    ]);
+  }
+  ind.addRow([en ? 'Overall' : '总体', ...columns.flatMap((c) => [c.result.overall ?? '', band(c.result.band)])]).font =
+    { bold: true };
+  ind.getColumn(1).width = 24;
+  const items = workbook.addWorksheet(en ? 'Items' : '题项');
+  items.addRow([
+    en ? 'Item' : '编号',
+    en ? 'Text' : '题项',
+    ...columns.map((c) => escapeSpreadsheetText(c.name)),
+  ]).font = { bold: true };
+  for (const [i, indicator] of round.definition.indicators.entries()) {
+    for (const [j, item] of indicator.items.entries()) {
+      items.addRow([
+        item.key,
+        escapeSpreadsheetText(item.text),
+        ...columns.map((c) => c.result.indicators[i].items[j].mean ?? ''),
+      ]);
+    }
+  }
+  items.getColumn(2).width = 60;
+  return {
+    buffer: Buffer.from(await workbook.xlsx.writeBuffer()),
+    fileName: en ? `assessment-${roundId}.xlsx` : `测评结果-${roundId}.xlsx`,
+  };
+}
+
+/** Edits a set of the district; a set already used by a round is refused (copy it instead). */
+export async function editSet(
+  database: Database,
+  actor: Actor,
+  id: number,
+  input: { name?: string; definition?: IndicatorSetDefinition },
+  districtId?: number,
+) {
+  requirePermission(actor, 'assessment.manage');
+  const district = resolveDistrict(actor, districtId);
+  const before = await findSet(database.db, district, id);
+  if (!before) throw new AppError('NOT_FOUND');
+  return database.db.transaction(async (tx) => {
+    await tx.execute(sql`SELECT id FROM assessment_sets WHERE id = ${id} FOR UPDATE`);
+    if (await setInUse(tx, id)) throw new AppError('ASSESSMENT_SET_IN_USE');
+    const after = await updateSet(tx, id, input.name ?? before.name, input.definition ?? before.definition);
+    await recordAudit(tx, actor, {
+      action: 'assessment.set_update',
+      entity: 'assessment_set',
+      entityId: id,
+      districtId: district,
+      before: { name: before.name, definition: before.definition },
+      after: { name: after.name, definition: after.definition },
+    });
+    return after;
+  });
 }

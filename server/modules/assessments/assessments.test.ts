@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keqiaoPublishedScores } from '../../../domain/assessment.ts';
 import { many } from '../../db/sql.ts';
@@ -22,8 +23,17 @@ beforeAll(async () => {
   await admin.login('admin_a', PASSWORD);
   assessor2 = new Client(ctx.app);
   await assessor2.login('cadre_a', PASSWORD);
+  t1Client = new Client(ctx.app);
+  await t1Client.login('t1_admin', PASSWORD);
 });
 afterAll(() => ctx?.close());
+
+let t1Client: Client | undefined;
+/** T1's org admin (assessment.read, not manage). */
+function t1(): Client {
+  if (!t1Client) throw new Error('login first');
+  return t1Client;
+}
 
 describe('assessment rounds', () => {
   it('copies the Keqiao template into a district set and opens a round over two towns', async () => {
@@ -153,6 +163,57 @@ describe('assessment rounds', () => {
     expect(foreign.statusCode).toBe(404);
   });
 
+  it('edits a copied set until a round uses it', async () => {
+    const copy = (await admin.post('/api/assessments/sets', { name: '副本', copyFrom: 'keqiao' })).json();
+    const def = copy.definition;
+    def.indicators[0].items.push({ key: '1.9', text: '新增题项' });
+    const edited = await admin.put(`/api/assessments/sets/${copy.id}`, { name: '副本（修改）', definition: def });
+    expect(edited.statusCode, edited.body).toBe(200);
+    expect(edited.json().definition.indicators[0].items.at(-1)).toEqual({ key: '1.9', text: '新增题项' });
+    const dup = structuredClone(def);
+    dup.indicators[1].items[0].key = '1.1';
+    const bad = await admin.put(`/api/assessments/sets/${copy.id}`, { definition: dup });
+    expect(bad.statusCode).toBe(400);
+    expect((await t1().put(`/api/assessments/sets/${copy.id}`, { name: 'x' })).statusCode).toBe(403);
+    const rounds = (await admin.get('/api/assessments/rounds')).json().items;
+    const used = await admin.put(`/api/assessments/sets/${rounds[0].setId}`, { name: 'x' });
+    expect(used.statusCode).toBe(409);
+    expect(used.json().code).toBe('ASSESSMENT_SET_IN_USE');
+  });
+
+  it('keeps an evidence link per item and exports the results as .xlsx', async () => {
+    const bad = await admin.put(`/api/assessments/rounds/${roundId}/scores`, {
+      orgId: world.t2.id,
+      scores: [{ itemKey: '1.1', score: 6, evidence: 'javascript:alert(1)' }],
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors[0].field).toBe('scores.0.evidence');
+    const ok = await admin.put(`/api/assessments/rounds/${roundId}/scores`, {
+      orgId: world.t2.id,
+      scores: [{ itemKey: '1.1', score: 6, note: '台账', evidence: 'https://example.org/1.1.pdf' }],
+    });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json().items.find((i: any) => i.itemKey === '1.1')).toMatchObject({
+      evidence: 'https://example.org/1.1.pdf',
+    });
+    const xlsx = await admin.get(`/api/assessments/rounds/${roundId}/results.xlsx`);
+    expect(xlsx.statusCode).toBe(200);
+    expect(xlsx.headers['content-type']).toContain('spreadsheetml');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(xlsx.rawPayload as any);
+    const sheet = wb.getWorksheet('指标')!;
+    const results = (await admin.get(`/api/assessments/rounds/${roundId}/results`)).json();
+    const t1 = results.orgs.find((o: any) => o.orgId === world.t1.id);
+    const header = sheet.getRow(2).values as unknown[];
+    const col = header.indexOf(t1.orgName);
+    expect(col).toBeGreaterThan(0);
+    expect(sheet.getRow(3).getCell(col).value).toBe(t1.result.indicators[0].mean);
+    expect(sheet.getRow(3).getCell(1).value).toBe('科学划分网格');
+    const other = new Client(ctx.app);
+    await other.login('admin_b', PASSWORD);
+    expect((await other.get(`/api/assessments/rounds/${roundId}/results.xlsx`)).statusCode).toBe(404);
+  });
+
   it('refuses scoring after the deadline', async () => {
     await ctx.database.db.execute(
       sql`UPDATE assessment_rounds SET deadline = now() - interval '1 minute' WHERE id = ${roundId}`,
@@ -209,7 +270,7 @@ describe('an assessor without assessment.read', () => {
     const scores = keys.map((itemKey: string, i: number) => ({ itemKey, score: 4 + i }));
     const put = await assessor.put(`/api/assessments/rounds/${round.id}/scores`, { orgId: world.t2.id, scores });
     expect(put.statusCode).toBe(200);
-    expect(put.json().items).toEqual(scores.map((s: any) => ({ ...s, note: null })));
+    expect(put.json().items).toEqual(scores.map((s: any) => ({ ...s, note: null, evidence: null })));
     const mine = await assessor.get(`/api/assessments/rounds/${round.id}/scores?orgId=${world.t2.id}`);
     expect(mine.json().items.map((s: any) => s.score)).toEqual([4, 5, 6]);
 

@@ -12,10 +12,18 @@ export type AuditInput = {
   after?: unknown;
 };
 
+/** Who did it: an actor, or (a failed login of an unknown name) just the IP. */
+export type AuditWho = {
+  accountId: number | null;
+  username: string | null;
+  districtId: number | null;
+  ip: string | null;
+};
+
 /** Records one audit entry; call it inside the transaction of the write it describes. */
 export async function recordAudit(
   ex: Executor,
-  who: Pick<Actor, 'accountId' | 'username' | 'districtId' | 'ip'> | null,
+  who: Pick<Actor, 'accountId' | 'username' | 'districtId' | 'ip'> | AuditWho | null,
   entry: AuditInput,
 ): Promise<void> {
   await ex.execute(sql`
@@ -76,7 +84,7 @@ export async function listAudit(ex: Executor, f: AuditFilter) {
 /** Many entries of one actor in one statement (bulk writes such as a ledger import). */
 export async function recordAuditBulk(
   ex: Executor,
-  who: Pick<Actor, 'accountId' | 'username' | 'districtId' | 'ip'> | null,
+  who: Pick<Actor, 'accountId' | 'username' | 'districtId' | 'ip'> | AuditWho | null,
   entries: AuditInput[],
 ): Promise<void> {
   if (!entries.length) return;

@@ -1,14 +1,37 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { LoginSchema, MeSchema, PasswordChangeSchema } from '../../../domain/account.ts';
+import {
+  LoginSchema,
+  MeSchema,
+  PasswordChangeSchema,
+  TotpCodeSchema,
+  TotpSetupSchema,
+} from '../../../domain/account.ts';
 import { OkSchema } from '../../../domain/common.ts';
 import { pickLang } from '../../../domain/messages.ts';
+import { piiCipherFor } from '../../lib/crypto.ts';
 import { AppError } from '../../lib/errors.ts';
 import { SESSION_COOKIE } from '../../plugins/auth.ts';
 import type { AccountRow } from '../accounts/accounts.repository.ts';
 import { getDistrictName } from '../districts/districts.repository.ts';
-import { changePassword, login, logout, permissionsOf, toAccount } from './auth.service.ts';
+import {
+  type AuthPolicy,
+  changePassword,
+  confirmTotpEnrolment,
+  login,
+  logout,
+  permissionsOf,
+  startTotpEnrolment,
+  toAccount,
+} from './auth.service.ts';
 
 export const authRoutes: FastifyPluginAsyncZod = async (app) => {
+  const policy: AuthPolicy = {
+    passwordProfile: app.config.passwordProfile,
+    passwordMaxAgeDays: app.config.passwordMaxAgeDays,
+    sessionMaxHours: app.config.sessionMaxHours,
+    idleTimeoutMinutes: app.config.idleTimeoutMinutes,
+    cipher: () => piiCipherFor(app.config.dataDir, app.log),
+  };
   const cookieOptions = {
     path: '/',
     httpOnly: true,
@@ -32,10 +55,12 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: { tags: ['auth'], body: LoginSchema, response: { 200: MeSchema } },
     },
     async (req, reply) => {
-      const { token, csrfToken, account } = await login(app.database, req.body.username, req.body.password, {
-        ip: req.ip,
-        lang: pickLang(req.headers['accept-language']),
-      });
+      const { token, csrfToken, account } = await login(
+        app.database,
+        { ...req.body, previousToken: req.cookies[SESSION_COOKIE] },
+        { ip: req.ip, lang: pickLang(req.headers['accept-language']) },
+        policy,
+      );
       reply.setCookie(SESSION_COOKIE, token, cookieOptions);
       return meOf(account, csrfToken);
     },
@@ -54,7 +79,10 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/api/me',
-    { config: { allowPasswordChangePending: true }, schema: { tags: ['auth'], response: { 200: MeSchema } } },
+    {
+      config: { allowPasswordChangePending: true, allowSecondFactorPending: true },
+      schema: { tags: ['auth'], response: { 200: MeSchema } },
+    },
     async (req) => {
       const ctx = req.sessionContext;
       if (!ctx) throw new AppError('UNAUTHENTICATED');
@@ -65,11 +93,39 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/auth/password',
     {
-      config: { allowPasswordChangePending: true },
+      config: { allowPasswordChangePending: true, allowSecondFactorPending: true },
       schema: { tags: ['auth'], body: PasswordChangeSchema, response: { 200: OkSchema } },
     },
     async (req) => {
-      await changePassword(app.database, req.sessionContext!, req.body.currentPassword, req.body.newPassword);
+      await changePassword(
+        app.database,
+        req.sessionContext!,
+        req.body.currentPassword,
+        req.body.newPassword,
+        app.config.passwordProfile,
+      );
+      return { ok: true as const };
+    },
+  );
+
+  // TOTP second factor: any account may enrol; under the 等保 profile district and platform admins must.
+  app.post(
+    '/api/auth/totp/setup',
+    {
+      config: { allowPasswordChangePending: true, allowSecondFactorPending: true },
+      schema: { tags: ['auth'], response: { 200: TotpSetupSchema } },
+    },
+    async (req) => startTotpEnrolment(app.database, req.sessionContext!, policy),
+  );
+
+  app.post(
+    '/api/auth/totp/enable',
+    {
+      config: { allowPasswordChangePending: true, allowSecondFactorPending: true },
+      schema: { tags: ['auth'], body: TotpCodeSchema, response: { 200: OkSchema } },
+    },
+    async (req) => {
+      await confirmTotpEnrolment(app.database, req.sessionContext!, req.body.code, policy);
       return { ok: true as const };
     },
   );

@@ -67,12 +67,13 @@ describe('login and session', () => {
     expect(right.statusCode).toBe(423);
     const [row] = await many<any>(
       ctx.database.db,
-      sql`SELECT extract(epoch FROM locked_until - now())::int AS s FROM accounts WHERE username = 'lockme'`,
+      sql`SELECT extract(epoch FROM locked_until - now())::int AS s FROM login_failures
+          WHERE username = 'lockme' AND ip = '127.0.0.1'`,
     );
     expect(row.s).toBeGreaterThan(14 * 60);
     expect(row.s).toBeLessThanOrEqual(15 * 60);
     await ctx.database.db.execute(
-      sql`UPDATE accounts SET locked_until = now() - interval '1 second' WHERE username = 'lockme'`,
+      sql`UPDATE login_failures SET locked_until = now() - interval '1 second' WHERE username = 'lockme'`,
     );
     expect((await new Client(ctx.app).login('lockme', PASSWORD)).statusCode).toBe(200);
   });

@@ -213,6 +213,7 @@ export type WithdrawalRow = {
   amountFen: number;
   purpose: string;
   reference: string;
+  twinNet: boolean;
   status: WithdrawalStatus;
   requestedBy: { id: number; name: string };
   decidedBy: { id: number; name: string } | null;
@@ -224,7 +225,7 @@ export type WithdrawalRow = {
 
 const SELECT_WITHDRAWALS = sql`
   SELECT w.id, w.district_id, w.account_id, o.name AS org_name, o.path AS org_path, a.year, w.amount_fen::float8 AS amount_fen,
-         w.purpose, w.reference, w.status, w.requested_by, ra.display_name AS requested_by_name, w.decided_by,
+         w.purpose, w.reference, w.twin_net, w.status, w.requested_by, ra.display_name AS requested_by_name, w.decided_by,
          da.display_name AS decided_by_name, w.decided_at, w.decision_note, w.created_at,
          (SELECT e.id FROM fund_entries e WHERE e.withdrawal_id = w.id) AS entry_id
   FROM fund_withdrawals w
@@ -244,6 +245,7 @@ function toWithdrawalRow(r: any): WithdrawalRow {
     amountFen: Number(r.amount_fen),
     purpose: r.purpose,
     reference: r.reference,
+    twinNet: r.twin_net,
     status: r.status,
     requestedBy: { id: r.requested_by, name: r.requested_by_name },
     decidedBy: r.decided_by ? { id: r.decided_by, name: r.decided_by_name } : null,
@@ -302,13 +304,14 @@ export async function insertWithdrawal(
     amountFen: number;
     purpose: string;
     reference: string;
+    twinNet: boolean;
     requestedBy: number;
   },
 ): Promise<number> {
   const r = await one<{ id: number }>(
     ex,
-    sql`INSERT INTO fund_withdrawals (district_id, account_id, amount_fen, purpose, reference, requested_by)
-        VALUES (${w.districtId}, ${w.accountId}, ${w.amountFen}, ${w.purpose}, ${w.reference}, ${w.requestedBy})
+    sql`INSERT INTO fund_withdrawals (district_id, account_id, amount_fen, purpose, reference, twin_net, requested_by)
+        VALUES (${w.districtId}, ${w.accountId}, ${w.amountFen}, ${w.purpose}, ${w.reference}, ${w.twinNet}, ${w.requestedBy})
         RETURNING id`,
   );
   return r!.id;
@@ -328,4 +331,74 @@ export async function decideWithdrawal(
         WHERE id = ${id} AND status = 'requested' RETURNING id`,
   );
   return !!r;
+}
+
+// Budget rules ---------------------------------------------------------------------------------
+
+/** Towns (town and development-zone committees) of the district under `scopePath` (null: all). */
+export async function listTowns(ex: Executor, districtId: number, scopePath: string | null) {
+  const scope = scopePath === null ? sql`TRUE` : sql`o.path LIKE ${`${scopePath}%`}`;
+  return many<{ id: number; name: string; path: string }>(
+    ex,
+    sql`SELECT o.id, o.name, o.path FROM orgs o
+        WHERE o.district_id = ${districtId} AND o.active AND o.kind IN ('town_committee', 'devzone_committee') AND ${scope}
+        ORDER BY o.path`,
+  );
+}
+
+export async function findTown(ex: Executor, districtId: number, scopePath: string | null, id: number) {
+  return (await listTowns(ex, districtId, scopePath)).find((t) => t.id === id);
+}
+
+export async function budgetsOf(ex: Executor, districtId: number, year: number): Promise<Map<number, number>> {
+  const rows = await many<{ org_id: number; budget_fen: number }>(
+    ex,
+    sql`SELECT org_id, budget_fen::float8 AS budget_fen FROM town_budgets WHERE district_id = ${districtId} AND year = ${year}`,
+  );
+  return new Map(rows.map((r) => [r.org_id, Number(r.budget_fen)]));
+}
+
+export async function saveBudget(
+  ex: Executor,
+  b: { districtId: number; orgId: number; year: number; budgetFen: number; updatedBy: number },
+): Promise<number | null> {
+  const before = await one<{ budget_fen: number }>(
+    ex,
+    sql`SELECT budget_fen::float8 AS budget_fen FROM town_budgets WHERE org_id = ${b.orgId} AND year = ${b.year}`,
+  );
+  await ex.execute(sql`INSERT INTO town_budgets (district_id, org_id, year, budget_fen, updated_by)
+    VALUES (${b.districtId}, ${b.orgId}, ${b.year}, ${b.budgetFen}, ${b.updatedBy})
+    ON CONFLICT (org_id, year) DO UPDATE SET budget_fen = excluded.budget_fen, updated_by = excluded.updated_by,
+      updated_at = now()`);
+  return before ? Number(before.budget_fen) : null;
+}
+
+/**
+ * Posted withdrawals (net of reversals) of the year's accounts under each town, and the part on
+ * twin-net activities: a reversal counts with the request of the entry it reverses.
+ */
+export async function withdrawalsByTown(
+  ex: Executor,
+  districtId: number,
+  year: number,
+  towns: { id: number; path: string }[],
+): Promise<Map<number, { totalFen: number; twinNetFen: number }>> {
+  if (!towns.length) return new Map();
+  const values = sql.join(
+    towns.map((t) => sql`(${t.id}::int, ${t.path}::text)`),
+    sql`, `,
+  );
+  const rows = await many<{ town_id: number; total: number; twin: number }>(
+    ex,
+    sql`SELECT town.id AS town_id, coalesce(-sum(e.amount_fen), 0)::float8 AS total,
+               coalesce(-sum(e.amount_fen) FILTER (WHERE w.twin_net), 0)::float8 AS twin
+        FROM (VALUES ${values}) AS town(id, path)
+        JOIN orgs o ON o.district_id = ${districtId} AND o.path LIKE town.path || '%'
+        JOIN fund_accounts a ON a.org_id = o.id AND a.year = ${year}
+        JOIN fund_entries e ON e.account_id = a.id AND e.kind = 'withdrawal'
+        LEFT JOIN fund_entries orig ON orig.id = e.reverses_entry_id
+        LEFT JOIN fund_withdrawals w ON w.id = coalesce(e.withdrawal_id, orig.withdrawal_id)
+        GROUP BY town.id`,
+  );
+  return new Map(rows.map((r) => [r.town_id, { totalFen: Number(r.total), twinNetFen: Number(r.twin) }]));
 }

@@ -2,6 +2,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { IdParamSchema } from '../../../domain/common.ts';
 import {
+  BudgetQuerySchema,
+  BudgetReportSchema,
   DepositCreateSchema,
   DonationCreateSchema,
   FundAccountCreateSchema,
@@ -11,12 +13,15 @@ import {
   FundPolicySchema,
   FundPolicyUpdateSchema,
   ReversalCreateSchema,
+  TownBudgetSchema,
+  TownBudgetUpdateSchema,
   WithdrawalCreateSchema,
   WithdrawalDecisionSchema,
   WithdrawalListQuerySchema,
   WithdrawalListSchema,
   WithdrawalSchema,
 } from '../../../domain/fund.ts';
+import { registerFundsSection } from './funds.dashboard.ts';
 import * as funds from './funds.service.ts';
 
 /** 党群公积金 the party-mass provident fund: accounts, an append-only ledger in fen, withdrawals. */
@@ -24,6 +29,7 @@ export const fundRoutes: FastifyPluginAsyncZod = async (app) => {
   const db = app.database;
   const tags = ['funds'];
   const created = { 201: FundAccountDetailSchema };
+  registerFundsSection();
 
   app.get(
     '/api/funds/policy',
@@ -162,5 +168,26 @@ export const fundRoutes: FastifyPluginAsyncZod = async (app) => {
     '/api/funds/withdrawals/:id/reject',
     { schema: { tags, params: IdParamSchema, body: WithdrawalDecisionSchema, response: { 200: WithdrawalSchema } } },
     async (req) => funds.decideWithdrawal(db, req.actor(), req.params.id, 'rejected', req.body?.note),
+  );
+
+  app.get(
+    '/api/funds/budgets',
+    {
+      schema: {
+        tags,
+        description:
+          'Budget rules per town and year: declared League budget ≥ ¥20,000 and ≥ 50% of League spending ' +
+          '(posted fund withdrawals + registered activity spend) on twin-net activities.',
+        querystring: BudgetQuerySchema,
+        response: { 200: BudgetReportSchema },
+      },
+    },
+    async (req) => funds.getBudgets(db, req.actor(), req.query),
+  );
+
+  app.put(
+    '/api/funds/budgets',
+    { schema: { tags, body: TownBudgetUpdateSchema, response: { 200: TownBudgetSchema } } },
+    async (req) => funds.setBudget(db, req.actor(), req.body),
   );
 };

@@ -1,13 +1,19 @@
 import ExcelJS from 'exceljs';
 import type { z } from 'zod';
 import {
+  BUDGET_MIN_FEN,
+  checkBudget,
   checkWithdrawal,
   type DepositCreateSchema,
   type DonationCreateSchema,
   describeLimit,
   type FundAccountCreateSchema,
   type LedgerSummary,
+  MULTIPLIER_MAX_PCT,
+  MULTIPLIER_MIN_PCT,
   summarizeLedger,
+  type TownBudget,
+  TWIN_NET_MIN_PCT,
   type WithdrawalCreateSchema,
   type WithdrawalStatus,
 } from '../../../domain/fund.ts';
@@ -18,13 +24,16 @@ import { type Actor, requirePermission, resolveDistrict } from '../../lib/actor.
 import { AppError, pgErrorOf } from '../../lib/errors.ts';
 import { recordAudit } from '../audit/audit.repository.ts';
 import { loadOrgInScope } from '../orgs/orgs.service.ts';
+import { getMultiplierSource, getSpendSources } from './fund-hooks.ts';
 import {
   accountExists,
+  budgetsOf,
   decideWithdrawal as decideWithdrawalRow,
   type FundAccountRow,
   type FundEntryRow,
   findAccount,
   findEntry,
+  findTown,
   findWithdrawal,
   getMultiplierPct,
   insertAccount,
@@ -33,13 +42,29 @@ import {
   type LedgerSums,
   listAccounts,
   listEntries,
+  listTowns,
   listWithdrawals,
   lockAccount,
+  saveBudget,
   saveMultiplierPct,
   sumsOf,
   type WithdrawalRow,
   withdrawalExists,
+  withdrawalsByTown,
 } from './funds.repository.ts';
+
+/**
+ * The multiplier of one account: the district policy, unless a registered multiplier source (the
+ * rankings: the org's subsidy tier) sets one for the org and year (kept within 110–150).
+ */
+async function multiplierOf(ex: Executor, account: { districtId: number; orgId: number; year: number }) {
+  const district = await getMultiplierPct(ex, account.districtId);
+  const source = getMultiplierSource();
+  if (!source) return district;
+  const pct = await source.multiplierPct(ex, account.districtId, account.orgId, account.year);
+  if (pct === null) return district;
+  return Math.min(MULTIPLIER_MAX_PCT, Math.max(MULTIPLIER_MIN_PCT, pct));
+}
 
 /** Orgs that hold provident-fund accounts: villages, communities and two-new organisations. */
 const ACCOUNT_ORG_KINDS = ['village_branch', 'community_branch', 'two_new_committee'];
@@ -82,7 +107,7 @@ async function loadAccount(database: Database, actor: Actor, id: number, ex: Exe
 
 async function accountDetail(ex: Executor, id: number) {
   const row = (await findAccount(ex, null, null, id))!;
-  const pct = await getMultiplierPct(ex, row.districtId);
+  const pct = await multiplierOf(ex, row);
   return { ...toAccount(row, pct), entries: (await listEntries(ex, id)).map(toEntry) };
 }
 
@@ -122,9 +147,10 @@ export async function searchAccounts(
 ) {
   requirePermission(actor, 'fund.read');
   const districtId = resolveDistrict(actor, query.districtId);
-  const pct = await getMultiplierPct(database.db, districtId);
   const { total, items } = await listAccounts(database.db, districtId, actor.scopePath, query);
-  return { total, items: items.map((r) => toAccount(r, pct)), page: query.page, pageSize: query.pageSize };
+  const out = [];
+  for (const r of items) out.push(toAccount(r, await multiplierOf(database.db, r)));
+  return { total, items: out, page: query.page, pageSize: query.pageSize };
 }
 
 export async function getAccount(database: Database, actor: Actor, id: number) {
@@ -275,7 +301,7 @@ export async function requestWithdrawal(
 ) {
   requirePermission(actor, 'fund.request');
   const account = await loadAccount(database, actor, accountId);
-  const pct = await getMultiplierPct(database.db, account.districtId);
+  const pct = await multiplierOf(database.db, account);
   const refused = limitError(summaryOf(account.sums, pct), input.amountFen, actor.lang);
   if (refused) throw refused;
   return database.db.transaction(async (tx) => {
@@ -285,6 +311,7 @@ export async function requestWithdrawal(
       amountFen: input.amountFen,
       purpose: input.purpose,
       reference: input.reference,
+      twinNet: input.twinNet ?? false,
       requestedBy: actor.accountId,
     });
     await recordAudit(tx, actor, {
@@ -336,7 +363,8 @@ export async function decideWithdrawal(
       throw new AppError('WITHDRAWAL_STATE');
     }
     if (decision === 'approved') {
-      const pct = await getMultiplierPct(tx, current.districtId);
+      const account = (await findAccount(tx, null, null, current.accountId))!;
+      const pct = await multiplierOf(tx, account);
       const refused = limitError(summaryOf(await sumsOf(tx, current.accountId), pct), current.amountFen, actor.lang);
       if (refused) throw refused;
       await insertEntry(tx, {
@@ -424,4 +452,94 @@ export async function statementWorkbook(database: Database, actor: Actor, id: nu
     buffer,
     fileName: actor.lang === 'en' ? `fund-${detail.year}-${id}.xlsx` : `公积金对账单-${detail.year}-${id}.xlsx`,
   };
+}
+
+// Budget rules ---------------------------------------------------------------------------------
+
+/**
+ * 预算规则 per town of the district (under `scopePath`) and year: the declared League budget and the
+ * League spending — posted fund withdrawals of the year's accounts under the town plus every registered
+ * spend source (activities) — with the ≥ ¥20,000 and ≥ 50% twin-net checks. Used by the budget page and
+ * by the rankings (metric `budget_compliance`).
+ */
+export async function computeTownBudgets(
+  ex: Executor,
+  districtId: number,
+  year: number,
+  scopePath: string | null,
+): Promise<{ sources: string[]; items: TownBudget[] }> {
+  const towns = await listTowns(ex, districtId, scopePath);
+  const [budgets, withdrawals] = await Promise.all([
+    budgetsOf(ex, districtId, year),
+    withdrawalsByTown(ex, districtId, year, towns),
+  ]);
+  const sources = getSpendSources();
+  const extra = await Promise.all(sources.map((s) => s.spendByTown(ex, districtId, year, towns)));
+  const items = towns.map((t) => {
+    const w = withdrawals.get(t.id) ?? { totalFen: 0, twinNetFen: 0 };
+    let activitySpendFen = 0;
+    let twinNetActivityFen = 0;
+    for (const m of extra) {
+      const v = m.get(t.id);
+      if (v) {
+        activitySpendFen += v.totalFen;
+        twinNetActivityFen += v.twinNetFen;
+      }
+    }
+    const budgetFen = budgets.get(t.id) ?? null;
+    const spentFen = w.totalFen + activitySpendFen;
+    const twinNetFen = w.twinNetFen + twinNetActivityFen;
+    return {
+      orgId: t.id,
+      orgName: t.name,
+      year,
+      budgetFen,
+      withdrawalsFen: w.totalFen,
+      twinNetWithdrawalsFen: w.twinNetFen,
+      activitySpendFen,
+      twinNetActivityFen,
+      spentFen,
+      twinNetFen,
+      ...checkBudget({ budgetFen, spentFen, twinNetFen }),
+    };
+  });
+  return { sources: ['fund_withdrawals', ...sources.map((s) => s.key)], items };
+}
+
+export async function getBudgets(database: Database, actor: Actor, query: { districtId?: number; year: number }) {
+  requirePermission(actor, 'fund.read');
+  const districtId = resolveDistrict(actor, query.districtId);
+  const report = await computeTownBudgets(database.db, districtId, query.year, actor.scopePath);
+  return { year: query.year, minBudgetFen: BUDGET_MIN_FEN, minTwinNetPct: TWIN_NET_MIN_PCT, ...report };
+}
+
+/** 预算 declares a town's League budget for a year (district admins). */
+export async function setBudget(
+  database: Database,
+  actor: Actor,
+  input: { districtId?: number; orgId: number; year: number; budgetFen: number },
+) {
+  requirePermission(actor, 'fund.manage');
+  const districtId = resolveDistrict(actor, input.districtId);
+  const town = await findTown(database.db, districtId, actor.scopePath, input.orgId);
+  if (!town) throw new AppError('ORG_NOT_FOUND', { errors: [{ field: 'orgId', message: 'ORG_NOT_FOUND' }] });
+  return database.db.transaction(async (tx) => {
+    const before = await saveBudget(tx, {
+      districtId,
+      orgId: town.id,
+      year: input.year,
+      budgetFen: input.budgetFen,
+      updatedBy: actor.accountId,
+    });
+    await recordAudit(tx, actor, {
+      action: 'fund.budget',
+      entity: 'town_budget',
+      entityId: town.id,
+      districtId,
+      before: before === null ? undefined : { year: input.year, budgetFen: before },
+      after: { year: input.year, budgetFen: input.budgetFen },
+    });
+    const report = await computeTownBudgets(tx, districtId, input.year, town.path);
+    return report.items.find((i) => i.orgId === town.id)!;
+  });
 }

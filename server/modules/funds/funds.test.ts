@@ -259,3 +259,93 @@ describe('ledger', () => {
     );
   });
 });
+
+describe('budget rules per town and year', () => {
+  it('checks ≥ ¥20,000 budget and ≥ 50% twin-net spending from withdrawals and registered activity spend', async () => {
+    const { registerSpendSource, unregisterSpendSource } = await import('./fund-hooks.ts');
+    const year = 2027;
+    // T1: a village account of the year, ¥1,000 deposit; two approved withdrawals, ¥300 twin-net, ¥200 other.
+    const village = await addOrg(ctx.database, world.t1, 'village_branch', '预算村');
+    const acc = (await admin.post('/api/funds/accounts', { orgId: village.id, year })).json();
+    await deposit(acc.id, 100_000);
+    const twin = await t1Admin.post(`/api/funds/accounts/${acc.id}/withdrawals`, {
+      amountFen: 30_000,
+      purpose: '双网互动夜校',
+      reference: '活动 #1',
+      twinNet: true,
+    });
+    expect(twin.statusCode, twin.body).toBe(201);
+    expect(twin.json().twinNet).toBe(true);
+    const other = await request(acc.id, 20_000);
+    for (const w of [twin.json().id, other.json().id]) {
+      expect((await admin.post(`/api/funds/withdrawals/${w}/approve`, {})).statusCode).toBe(200);
+    }
+    // No budget declared yet: not compliant, share 60%.
+    let report = (await admin.get(`/api/funds/budgets?year=${year}`)).json();
+    expect(report).toMatchObject({ minBudgetFen: 2_000_000, minTwinNetPct: 50, sources: ['fund_withdrawals'] });
+    let t1 = report.items.find((i: any) => i.orgId === world.t1.id);
+    expect(t1).toMatchObject({
+      budgetFen: null,
+      withdrawalsFen: 50_000,
+      twinNetWithdrawalsFen: 30_000,
+      spentFen: 50_000,
+      twinNetSharePct: 60,
+      budgetOk: false,
+      shareOk: true,
+      compliant: false,
+    });
+    // Budget below the rule, then at it.
+    const low = await admin.put('/api/funds/budgets', { orgId: world.t1.id, year, budgetFen: 1_999_999 });
+    expect(low.statusCode, low.body).toBe(200);
+    expect(low.json()).toMatchObject({ budgetOk: false, compliant: false });
+    const ok = await admin.put('/api/funds/budgets', { orgId: world.t1.id, year, budgetFen: 2_000_000 });
+    expect(ok.json()).toMatchObject({ budgetFen: 2_000_000, budgetOk: true, compliant: true });
+    // Reversing the twin-net withdrawal takes it out of both sums: 0% share.
+    const entry = (await admin.get(`/api/funds/accounts/${acc.id}`))
+      .json()
+      .entries.find((e: any) => e.amountFen === -30_000);
+    expect((await admin.post(`/api/funds/entries/${entry.id}/reverse`, { memo: '更正' })).statusCode).toBe(201);
+    t1 = (await admin.get(`/api/funds/budgets?year=${year}`)).json().items.find((i: any) => i.orgId === world.t1.id);
+    expect(t1).toMatchObject({ spentFen: 20_000, twinNetFen: 0, twinNetSharePct: 0, shareOk: false, compliant: false });
+    // Activity spend through the hook: ¥500, of which ¥400 twin-net → (400) / (200 + 500) ≥ 50%.
+    registerSpendSource({
+      key: 'activities',
+      async spendByTown(_ex, _d, y, towns) {
+        return new Map(
+          towns
+            .filter((t) => t.id === world.t1.id && y === year)
+            .map((t) => [t.id, { totalFen: 50_000, twinNetFen: 40_000 }]),
+        );
+      },
+    });
+    try {
+      report = (await admin.get(`/api/funds/budgets?year=${year}`)).json();
+      expect(report.sources).toEqual(['fund_withdrawals', 'activities']);
+      t1 = report.items.find((i: any) => i.orgId === world.t1.id);
+      expect(t1).toMatchObject({
+        activitySpendFen: 50_000,
+        spentFen: 70_000,
+        twinNetFen: 40_000,
+        shareOk: true,
+        compliant: true,
+      });
+    } finally {
+      unregisterSpendSource('activities');
+    }
+    // Scope: a town admin sees his own town only; other districts nothing of it; bad input by field.
+    const own = (await t1Admin.get(`/api/funds/budgets?year=${year}`)).json();
+    expect(own.items.map((i: any) => i.orgId)).toEqual([world.t1.id]);
+    expect((await adminB.get(`/api/funds/budgets?year=${year}`)).json().items.map((i: any) => i.orgId)).not.toContain(
+      world.t1.id,
+    );
+    expect((await t1Admin.put('/api/funds/budgets', { orgId: world.t1.id, year, budgetFen: 1 })).statusCode).toBe(403);
+    const outside = await adminB.put('/api/funds/budgets', { orgId: world.t1.id, year, budgetFen: 1 });
+    expect(outside.statusCode).toBe(404);
+    expect(outside.json().errors[0].field).toBe('orgId');
+    const frac = await admin.put('/api/funds/budgets', { orgId: world.t1.id, year, budgetFen: 10.5 });
+    expect(frac.statusCode).toBe(400);
+    expect(frac.json().errors[0].field).toBe('budgetFen');
+    const village2 = await admin.put('/api/funds/budgets', { orgId: world.v1.id, year, budgetFen: 1 });
+    expect(village2.statusCode).toBe(404);
+  });
+});

@@ -66,6 +66,19 @@ describe('demo grids', () => {
                  count(*) FILTER (WHERE NOT ST_IsValid(boundary))::int AS invalid FROM grids`,
     );
     expect(r).toEqual({ n: KEQIAO_GRIDS, youth: KEQIAO_YOUTH, invalid: 0 });
+    // The registry holds exactly the recorded youth and League members of every grid (~44,900 members).
+    const people = await one<{ youth: number; members: number; recorded: number; mismatched: number }>(
+      ctx.database.db,
+      sql`SELECT (SELECT count(*)::int FROM people WHERE home_grid_id IS NOT NULL) AS youth,
+                 (SELECT count(*)::int FROM people WHERE home_grid_id IS NOT NULL AND political_status = 'league_member') AS members,
+                 (SELECT sum(member_count)::int FROM grids) AS recorded,
+                 (SELECT count(*)::int FROM grids g WHERE g.youth_count <> (SELECT count(*) FROM people p WHERE p.home_grid_id = g.id)
+                    OR g.member_count <> (SELECT count(*) FROM people p WHERE p.home_grid_id = g.id AND p.political_status = 'league_member')
+                 ) AS mismatched`,
+    );
+    expect(people).toMatchObject({ youth: KEQIAO_YOUTH, mismatched: 0 });
+    expect(people!.members).toBe(people!.recorded);
+    expect(Math.abs(people!.members - 44_889) / 44_889).toBeLessThan(0.05);
     const cov = (await admin.get('/api/grids/coverage')).json();
     expect(cov.grids).toBe(KEQIAO_GRIDS);
     expect(cov.overlaps).toEqual([]);

@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import gcoord from 'gcoord';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -737,6 +741,23 @@ describe('GeoJSON import and export', () => {
     expect(im1.geometry.type).toBe('MultiPolygon');
     expect(im1.properties).toMatchObject({ kind: 'village', org_id: village.id, youth_count: 80, capacity: 'ok' });
     expect(fc.features.find((f: any) => f.properties.code === 'IM-3').geometry).toBeNull();
+    // QGIS reads GeoJSON through GDAL's OGR driver: where GDAL is installed, it must read every feature and column.
+    const ogrinfo = spawnSync('ogrinfo', ['--version'], { encoding: 'utf8' });
+    if (ogrinfo.status === 0) {
+      const file = path.join(os.tmpdir(), `jw-export-${process.pid}.geojson`);
+      fs.writeFileSync(file, exported.body);
+      try {
+        const info = spawnSync('ogrinfo', ['-ro', '-al', '-so', file], { encoding: 'utf8' });
+        expect(info.status, info.stderr).toBe(0);
+        expect(info.stdout).toContain('Feature Count: 3');
+        expect(info.stdout).toMatch(/Geometry: Multi Polygon/);
+        expect(info.stdout).toMatch(/EPSG.*4326|WGS 84/);
+        for (const column of ['code', 'name', 'kind', 'youth_count', 'capacity'])
+          expect(info.stdout).toContain(`${column}:`);
+      } finally {
+        fs.rmSync(file, { force: true });
+      }
+    }
     im1.properties.name = '改过名的网格';
     const again = await admin.post('/api/grids/import', { collection: fc });
     expect(again.statusCode, again.body).toBe(200);

@@ -14,6 +14,7 @@ import { piiCipherFor } from '../../lib/crypto.ts';
 import { AppError } from '../../lib/errors.ts';
 import * as ledgers from './ledgers.service.ts';
 import { limitBytes } from './spreadsheet.ts';
+import { exportWorkLedger } from './work-ledger.ts';
 
 /** An uploaded file as a stream, hidden from the generic body walkers (a socket is not a JSON tree). */
 class Upload {
@@ -135,6 +136,23 @@ export const ledgerRoutes: FastifyPluginAsyncZod = async (app) => {
       const actor = req.actor();
       const stream = await ledgers.exportLedger(db, pii(), actor, req.query);
       return sendFile(reply, stream, actor.lang === 'en' ? `youth-ledger-${today()}.xlsx` : `青年台账-${today()}.xlsx`);
+    },
+  );
+
+  app.get(
+    '/api/cadres/:id/work-ledger.xlsx',
+    {
+      schema: {
+        tags,
+        description:
+          '工作台账: one cadre’s posts, trainings, 1+100 list, contact log and visits as .xlsx (names only, audited).',
+        params: IdParamSchema,
+      },
+    },
+    async (req, reply) => {
+      const actor = req.actor();
+      const stream = await exportWorkLedger(db, actor, req.params.id);
+      return sendFile(reply, stream, actor.lang === 'en' ? `work-ledger-${today()}.xlsx` : `工作台账-${today()}.xlsx`);
     },
   );
 };

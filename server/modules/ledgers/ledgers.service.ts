@@ -102,6 +102,7 @@ export async function importLedger(
   const counts = { total: 0, created: 0, updated: 0, review: 0, rejected: 0 };
   const mayUpdate = (path: string) => actor.scopePath === null || path.startsWith(actor.scopePath);
   let status: 'imported' | 'refused' = 'imported';
+  let saved: Awaited<ReturnType<typeof insertImport>> | undefined;
 
   try {
     await database.db.transaction(async (tx) => {
@@ -241,6 +242,9 @@ export async function importLedger(
         });
       if (counts.total === 0) throw new AppError('LEDGER_EMPTY');
       if (query.mode === 'all' && counts.rejected > 0) throw new Refused();
+      // The import's record and its audit entry commit with its rows: a crash between two transactions
+      // would leave people imported without a record (found by server/trust/crash.test.ts).
+      saved = await saveImport(tx);
     });
   } catch (err) {
     if (!(err instanceof Refused)) {
@@ -252,7 +256,7 @@ export async function importLedger(
     counts.created = counts.updated = counts.review = 0;
   }
 
-  const saved = await database.db.transaction(async (tx) => {
+  async function saveImport(tx: Executor) {
     const row = await insertImport(tx, {
       districtId: org.districtId,
       orgId: org.id,
@@ -271,7 +275,9 @@ export async function importLedger(
       after: { orgId: org.id, fileName: query.fileName, mode: query.mode, status, ...counts },
     });
     return row;
-  });
+  }
+  // A refused file (mode "all") wrote nothing but its record, after the rollback.
+  saved ??= await database.db.transaction((tx) => saveImport(tx));
   return toResult(
     {
       ...saved,

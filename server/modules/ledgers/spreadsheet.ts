@@ -1,9 +1,10 @@
-import { PassThrough, type Readable, Transform } from 'node:stream';
+import { PassThrough, Readable, Transform } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { escapeSpreadsheetText, type LedgerCell } from '../../../domain/ledger.ts';
 import { AppError } from '../../lib/errors.ts';
+import { assertNoZipBomb } from '../../trust/zip-guard.ts';
 
 /**
  * Reading and writing ledger spreadsheets as streams: .xlsx through exceljs's streaming reader and
@@ -67,7 +68,13 @@ function excelCell(value: ExcelJS.CellValue): LedgerCell {
 }
 
 async function* xlsxRows(input: Readable): AsyncGenerator<SheetRow> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
+  // Zip-bomb guard (issue 11, server/trust/zip-guard.ts): the upload is at most 10 MB, so it is held in
+  // memory and its entries are inflated once, counted, before exceljs (which caches shared strings) reads it.
+  const chunks: Buffer[] = [];
+  for await (const chunk of input) chunks.push(chunk as Buffer);
+  const file = Buffer.concat(chunks);
+  await assertNoZipBomb(file);
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([file]), {
     sharedStrings: 'cache',
     styles: 'cache',
     hyperlinks: 'ignore',

@@ -37,6 +37,7 @@ import {
 import { requirePermission } from '../../lib/actor.ts';
 import { channelsFromConfig, DevRecorderAdapter } from './channels.ts';
 import { NoticeHub } from './notice-hub.ts';
+import { registerNoticesSection } from './notices.dashboard.ts';
 import * as notices from './notices.service.ts';
 import * as towers from './towers.service.ts';
 
@@ -55,6 +56,7 @@ declare module 'fastify' {
 const noticeRoutesPlugin: FastifyPluginAsyncZod = async (app) => {
   const db = app.database;
   const tags = ['notices'];
+  registerNoticesSection();
   const dev = new DevRecorderAdapter();
   const rt: notices.NoticeRuntime & { dev: DevRecorderAdapter } = {
     database: db,

@@ -434,7 +434,6 @@ describe('escalation', () => {
       INSERT INTO accounts (district_id, org_id, username, display_name, role, password_hash, must_change_password)
       SELECT ${world.districtA}, o.id, 'soak' || o.id, '浸泡' || o.id, 'grid_leader', 'x', false
       FROM orgs o WHERE o.name LIKE '浸泡村%'`);
-    await admin.put('/api/notices/settings', { urgentSeconds: 20 });
     const leaders = await many<{ id: number; org_id: number; path: string }>(
       ctx.database.db,
       sql`SELECT a.id, a.org_id, o.path FROM accounts a JOIN orgs o ON o.id = a.org_id WHERE a.username LIKE 'soak%'`,
@@ -468,7 +467,6 @@ describe('escalation', () => {
     });
     // About 60 % acknowledge within the deadline, at random times, some tapping twice.
     const onTime = leaders.filter((_, i) => (i * 7919) % 10 < 6);
-    const t0 = Date.now();
     await Promise.all(
       onTime.map(async (l, i) => {
         await sleep((i * 37) % 1500);
@@ -476,9 +474,17 @@ describe('escalation', () => {
         if (i % 5 === 0) await acknowledge(rt, actorOf(l), received.get(l.id)!, { channel: 'web' });
       }),
     );
-    expect(Date.now() - t0, 'acknowledgements took longer than the deadline').toBeLessThan(20_000);
-    const wait = 20100 - (Date.now() - new Date(res.json().sentAt).getTime());
-    if (wait > 0) await sleep(wait);
+    // Past the 3-minute deadline without waiting for it: move the notice's whole clock back (sending, deadlines,
+    // acknowledgements, the deadline job), so the test does not depend on how fast this machine acknowledges.
+    const shift = sql`interval '181 seconds'`;
+    await ctx.database.db.execute(sql`UPDATE notices SET sent_at = sent_at - ${shift} WHERE id = ${noticeId}`);
+    await ctx.database.db.execute(
+      sql`UPDATE notice_targets SET deadline_at = deadline_at - ${shift}, acknowledged_at = acknowledged_at - ${shift}
+          WHERE notice_id = ${noticeId}`,
+    );
+    await ctx.database.db.execute(
+      sql`UPDATE jobs SET run_at = run_at - ${shift} WHERE done_at IS NULL AND payload->>'noticeId' = ${String(noticeId)}`,
+    );
     expect(await ctx.app.jobs.tick()).toBeGreaterThanOrEqual(1);
     for (const u of unsubscribe) u();
 
@@ -504,7 +510,6 @@ describe('escalation', () => {
           WHERE t.notice_id = ${noticeId} AND t.acknowledged_at <= t.deadline_at`,
     );
     expect(onTimeEscalated).toBe(0);
-    await admin.put('/api/notices/settings', { urgentSeconds: 180 });
   });
 });
 

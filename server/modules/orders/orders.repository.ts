@@ -49,6 +49,8 @@ export type OrderRow = {
   doneAt: string | null;
   ratedAt: string | null;
   closedAt: string | null;
+  plannedParticipants: number | null;
+  participants: number | null;
   rating: { score: number; comment: string | null; byKind: 'requester' | 'cadre'; createdAt: string } | null;
 };
 
@@ -99,6 +101,8 @@ function toOrderRow(r: any): OrderRow {
     doneAt: isoOrNull(r.done_at),
     ratedAt: isoOrNull(r.rated_at),
     closedAt: isoOrNull(r.closed_at),
+    plannedParticipants: r.planned_participants ?? null,
+    participants: r.participants ?? null,
     rating:
       r.rating_score === null || r.rating_score === undefined
         ? null

@@ -7,6 +7,7 @@ import {
   MenuListQuerySchema,
   MenuListSchema,
   OrderClassifySchema,
+  OrderCompleteSchema,
   OrderCreateSchema,
   OrderDetailSchema,
   OrderDispatchCreateSchema,
@@ -33,6 +34,7 @@ import {
 import { piiCipherFor } from '../../lib/crypto.ts';
 import { smsSenderFromConfig } from '../../lib/sms.ts';
 import * as orders from './orders.service.ts';
+import { orderMoreRoutes } from './orders-more.routes.ts';
 
 /**
  * 点单·派单·评单 service orders: cadre entry and the workflow, suggested assignees, the two rates,
@@ -80,7 +82,7 @@ export const orderRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         description:
-          '两率: response rate (dispatches accepted within the deadline ÷ answered or overdue dispatches) and satisfaction rate (ratings ≥ 4 ÷ ratings) per org or per town, in [from, to).',
+          '两率: attraction rate (Σ min(participants, planned) ÷ Σ planned) and satisfaction rate (ratings ≥ 4 ÷ ratings, requesters and participants) per org, town or service, in [from, to); also the response rate (accepted within the deadline ÷ answered or overdue dispatches). Eligible for incubation: both two rates ≥ the district threshold.',
         querystring: RatesQuerySchema,
         response: { 200: RatesSchema },
       },
@@ -144,8 +146,16 @@ export const orderRoutes: FastifyPluginAsyncZod = async (app) => {
   );
   app.post(
     '/api/orders/:id/complete',
-    { schema: { tags, params: IdParamSchema, body: OrderNoteSchema, response: detail } },
-    async (req) => orders.completeOrder(db, pii(), req.actor(), req.params.id, req.body?.note),
+    {
+      schema: {
+        tags,
+        description: 'Completion with a note and, for a group service, the number of participants (attraction rate).',
+        params: IdParamSchema,
+        body: OrderCompleteSchema,
+        response: detail,
+      },
+    },
+    async (req) => orders.completeOrder(db, pii(), req.actor(), req.params.id, req.body?.note, req.body?.participants),
   );
   app.post(
     '/api/orders/:id/reject',
@@ -295,4 +305,6 @@ export const orderRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => orders.ratePublicOrder(db, pii(), req.params.tracking, req.body),
   );
+
+  await app.register(orderMoreRoutes);
 };

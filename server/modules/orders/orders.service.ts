@@ -18,10 +18,6 @@ import type {
 import {
   CLASS_ORG_KINDS,
   canTransition,
-  DEFAULT_DEADLINE_HOURS,
-  type DispatchRecord,
-  INCUBATION_THRESHOLD,
-  incubationEligible,
   MAX_DISPATCHES,
   makeTrackingNo,
   ORDER_CLASSIFICATIONS,
@@ -33,9 +29,7 @@ import {
   type OrderStatus,
   orderDeadlines,
   rankSuggestions,
-  responseRate,
   SUGGESTION_WEIGHTS,
-  satisfactionRate,
 } from '../../../domain/order.ts';
 import type { Database } from '../../db/client.ts';
 import type { Executor } from '../../db/sql.ts';
@@ -48,6 +42,8 @@ import { getDistrictName } from '../districts/districts.repository.ts';
 import { loadOrgInScope } from '../orgs/orgs.service.ts';
 import type { OrderRow } from './orders.repository.ts';
 import * as repo from './orders.repository.ts';
+import * as moreRepo from './orders-more.repository.ts';
+import * as more from './orders-more.service.ts';
 
 /** Whether an org path lies in a scope (null scope: the whole platform). */
 const under = (path: string | null, scopePath: string | null) =>
@@ -126,6 +122,8 @@ export function toOrder(row: OrderRow, actor: Actor | null, pii: PiiCipher): Ord
     ratedAt: row.ratedAt,
     closedAt: row.closedAt,
     rating: row.rating,
+    plannedParticipants: row.plannedParticipants,
+    participants: row.participants,
     canDispatch: actor ? canDispatch(actor, row) : false,
     canWork: actor ? canWork(actor, row) : false,
   };
@@ -162,11 +160,13 @@ export async function searchOrders(database: Database, pii: PiiCipher, actor: Ac
 
 export async function getOrder(database: Database, pii: PiiCipher, actor: Actor, id: number) {
   const row = await loadOrder(database, actor, id);
-  const [events, dispatches] = await Promise.all([
+  const [events, dispatches, reminders, participantRatings] = await Promise.all([
     repo.listEvents(database.db, id),
     repo.listDispatches(database.db, id),
+    more.remindersOf(database.db, id),
+    moreRepo.participantRatingCounts(database.db, id),
   ]);
-  return { ...toOrder(row, actor, pii), events, dispatches };
+  return { ...toOrder(row, actor, pii), events, dispatches, reminders, participantRatings };
 }
 
 // ── creating ──────────────────────────────────────────────────────────────────────────────────
@@ -227,6 +227,7 @@ export async function createOrder(database: Database, pii: PiiCipher, actor: Act
       createdBy: actor.accountId,
       clientId: null,
     });
+    if (input.plannedParticipants) await moreRepo.setParticipants(tx, id, { planned: input.plannedParticipants });
     const status: OrderStatus = input.classification ? 'classified' : 'submitted';
     await repo.insertEvent(tx, {
       districtId,
@@ -269,7 +270,10 @@ export async function sendSmsCode(
   const now = Date.now();
   if (
     (await repo.countSmsSince(database.db, phoneIdx, new Date(now - 60_000).toISOString())) >= 1 ||
-    (await repo.countSmsSince(database.db, phoneIdx, new Date(now - 86_400_000).toISOString())) >= 10
+    (await repo.countSmsSince(database.db, phoneIdx, new Date(now - 86_400_000).toISOString())) >= 10 ||
+    // Per IP across restarts and app servers (the route's own limit is per minute and per process).
+    (await moreRepo.countSmsOfIpSince(database.db, ip, new Date(now - 3600_000).toISOString())) >=
+      Number(process.env.JINGWEI_SMS_IP_HOURLY ?? 60)
   ) {
     throw new AppError('SMS_TOO_FREQUENT');
   }
@@ -296,7 +300,7 @@ export async function sendSmsCode(
  * Checks a code and returns its id (to be used up in the caller's transaction). A wrong code counts
  * an attempt, committed even though the request fails; after five the code is dead.
  */
-async function verifySmsCode(
+export async function verifySmsCode(
   database: Database,
   pii: PiiCipher,
   districtId: number,
@@ -346,6 +350,11 @@ export async function createPublicOrder(
   const menu = input.menuItemId ? await repo.findMenuItem(database.db, districtId, input.menuItemId) : null;
   if (input.menuItemId && !menu?.active) {
     throw new AppError('MENU_ITEM_NOT_FOUND', { errors: [{ field: 'menuItemId', message: 'MENU_ITEM_NOT_FOUND' }] });
+  }
+  const since = new Date(Date.now() - 86_400_000).toISOString();
+  const perDay = Number(process.env.JINGWEI_ORDERS_PER_PHONE_DAY ?? 5);
+  if ((await moreRepo.countOrdersOfPhoneSince(database.db, pii.blindIndex('phone', input.phone), since)) >= perDay) {
+    throw new AppError('ORDERS_TOO_MANY');
   }
   const codeId = await verifySmsCode(database, pii, districtId, input.phone, 'order', input.code);
   try {
@@ -430,6 +439,7 @@ export async function viewPublicOrder(
   const events = await repo.listEvents(database.db, row.id);
   return {
     trackingNo: row.trackingNo,
+    districtId: row.districtId,
     category: row.category,
     title: row.title,
     status: row.status,
@@ -478,6 +488,14 @@ async function writeRating(
     toStatus: 'rated',
     orgId: row.assignee.id,
     note: `${rating.score}★`,
+  });
+  await more.openReviewIfDissatisfied(tx, {
+    districtId: row.districtId,
+    orderId,
+    orgId: row.assignee.id,
+    score: rating.score,
+    comment: rating.comment,
+    byKind: rating.byKind,
   });
   return row;
 }
@@ -653,7 +671,7 @@ export async function dispatchOrder(
   pii: PiiCipher,
   actor: Actor,
   id: number,
-  input: { assigneeOrgId: number; note?: string },
+  input: { assigneeOrgId: number; note?: string; plannedParticipants?: number },
 ) {
   requirePermission(actor, 'order.dispatch');
   const seen = await loadOrder(database, actor, id);
@@ -679,7 +697,8 @@ export async function dispatchOrder(
           errors: [{ field: 'assigneeOrgId', message: 'ORDER_DISPATCH_LOOP' }],
         });
       }
-      deadlines = orderDeadlines(row.classification, now, DEFAULT_DEADLINE_HOURS);
+      // 件件有回音: the district's deadlines of the class.
+      deadlines = orderDeadlines(row.classification, now, await more.deadlineHoursOf(tx, row.districtId));
     },
     // A re-dispatch withdraws the pending dispatch before the new one is written.
     dispatchOutcome: 'withdrawn',
@@ -705,6 +724,8 @@ export async function dispatchOrder(
         dispatchedAt: now.toISOString(),
         respondDueAt: deadlines!.respondDueAt.toISOString(),
       });
+      await more.scheduleDeadlineJobs(tx, id, row.dispatchCount + 1, deadlines!);
+      if (input.plannedParticipants) await moreRepo.setParticipants(tx, id, { planned: input.plannedParticipants });
     },
     eventAction: (row) => (row.dispatchCount > 0 ? 'redispatch' : 'dispatch'),
     eventOrgId: () => assignee.id,
@@ -738,9 +759,20 @@ export function startOrder(database: Database, pii: PiiCipher, actor: Actor, id:
   });
 }
 
-export function completeOrder(database: Database, pii: PiiCipher, actor: Actor, id: number, note?: string) {
+export function completeOrder(
+  database: Database,
+  pii: PiiCipher,
+  actor: Actor,
+  id: number,
+  note?: string,
+  participants?: number,
+) {
   return step(database, pii, actor, id, 'complete', 'assignee', {
-    fields: () => ({ done_at: sql`now()`, completion_note: note ?? null }),
+    fields: () => ({
+      done_at: sql`now()`,
+      completion_note: note ?? null,
+      ...(participants === undefined ? {} : { participants }),
+    }),
     note: note ?? null,
   });
 }
@@ -794,67 +826,17 @@ export async function suggestAssignees(database: Database, actor: Actor, id: num
 
 // ── two rates ─────────────────────────────────────────────────────────────────────────────────
 
-/** Start of a year in Asia/Shanghai (UTC+8, no DST), as an instant. */
-const shanghaiYearStart = (year: number) => new Date(Date.UTC(year, 0, 1) - 8 * 3600_000);
-const shanghaiYear = (instant: Date) => new Date(instant.getTime() + 8 * 3600_000).getUTCFullYear();
-
-/** The key a path is grouped under: the org itself, or its town (the first level below the root). */
-function groupKey(orgId: number, path: string, groupBy: 'org' | 'town'): number {
-  if (groupBy === 'org') return orgId;
-  const ids = path.split('/').filter(Boolean).map(Number);
-  return ids[1] ?? ids[0];
-}
-
-/** 两率 response and satisfaction rates per org (or per town) of the caller's scope in [from, to). */
+/** 两率 attraction and satisfaction (and response) rates per org, town or service of the caller's scope in [from, to). */
 export async function getRates(database: Database, actor: Actor, query: z.infer<typeof RatesQuerySchema>) {
   requirePermission(actor, 'order.read');
   const districtId = resolveDistrict(actor, query.districtId);
   const now = new Date();
-  const from = query.from ? new Date(query.from) : shanghaiYearStart(shanghaiYear(now));
-  const to = query.to ? new Date(query.to) : shanghaiYearStart(shanghaiYear(from) + 1);
+  const from = query.from ? new Date(query.from) : more.shanghaiYearStart(more.shanghaiYear(now));
+  const to = query.to ? new Date(query.to) : more.shanghaiYearStart(more.shanghaiYear(from) + 1);
   if (to.getTime() <= from.getTime()) {
     throw new AppError('VALIDATION', { errors: [{ field: 'to', message: 'venue.rangeOrder' }] });
   }
-  const [dispatches, ratings] = await Promise.all([
-    repo.dispatchesForRates(database.db, districtId, actor.scopePath, from.toISOString(), to.toISOString()),
-    repo.ratingsForRates(database.db, districtId, actor.scopePath, from.toISOString(), to.toISOString()),
-  ]);
-  const groups = new Map<number, { dispatches: DispatchRecord[]; scores: number[] }>();
-  const groupOf = (key: number) => {
-    let g = groups.get(key);
-    if (!g) groups.set(key, (g = { dispatches: [], scores: [] }));
-    return g;
-  };
-  for (const d of dispatches) groupOf(groupKey(d.orgId, d.path, query.groupBy)).dispatches.push(d);
-  for (const r of ratings) groupOf(groupKey(r.orgId, r.path, query.groupBy)).scores.push(r.score);
-  const orgs = new Map((await repo.orgsByIds(database.db, [...groups.keys()])).map((o) => [o.id, o]));
-  const items = [...groups.entries()]
-    .filter(([key]) => orgs.has(key))
-    .map(([key, g]) => {
-      const org = orgs.get(key)!;
-      const response = responseRate(g.dispatches, now);
-      const satisfaction = satisfactionRate(g.scores);
-      return {
-        org: { id: org.id, name: org.name, kind: org.kind },
-        response,
-        satisfaction,
-        eligible: incubationEligible(response, satisfaction),
-      };
-    })
-    .sort(
-      (a, b) =>
-        (b.satisfaction.rate ?? -1) - (a.satisfaction.rate ?? -1) ||
-        (b.response.rate ?? -1) - (a.response.rate ?? -1) ||
-        a.org.id - b.org.id,
-    );
-  return {
-    from: from.toISOString(),
-    to: to.toISOString(),
-    groupBy: query.groupBy,
-    threshold: INCUBATION_THRESHOLD,
-    total: { response: responseRate(dispatches, now), satisfaction: satisfactionRate(ratings.map((r) => r.score)) },
-    items,
-  };
+  return more.computeRates(database.db, districtId, actor.scopePath, { from, to }, query.groupBy, now);
 }
 
 // ── public lists ──────────────────────────────────────────────────────────────────────────────

@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRACKING_RE } from '../../../domain/order.ts';
 import { many, one } from '../../db/sql.ts';
 import { lastDevSmsCode } from '../../lib/sms.ts';
-import type { OrgRow } from '../orgs/orgs.repository.ts';
 import { addAccount, addGrid, addOrg, buildWorld, PASSWORD, squareBoundary } from '../../test/factories.ts';
 import { Client, createTestApp, type TestContext } from '../../test/harness.ts';
+import type { OrgRow } from '../orgs/orgs.repository.ts';
 
 let ctx: TestContext;
 let world: Awaited<ReturnType<typeof buildWorld>>;
@@ -67,7 +67,9 @@ async function publicOrder(extra: Record<string, unknown> = {}, phone = newPhone
 
 async function dispatched(orgId = near.id) {
   const order = await publicOrder();
-  expect((await t1Admin.post(`/api/orders/${order.id}/classify`, { classification: 'immediate' })).statusCode).toBe(200);
+  expect((await t1Admin.post(`/api/orders/${order.id}/classify`, { classification: 'immediate' })).statusCode).toBe(
+    200,
+  );
   const res = await t1Admin.post(`/api/orders/${order.id}/dispatch`, { assigneeOrgId: orgId });
   expect(res.statusCode, res.body).toBe(200);
   return order;
@@ -220,7 +222,13 @@ describe('full cycle: public order → SMS code → dispatch → accept → comp
     const view = await anon.post(`/api/public/orders/${trackingNo}/view`, { phoneLast4: '8000' });
     expect(view.statusCode, view.body).toBe(200);
     expect(view.json().canRate).toBe(true);
-    expect(view.json().timeline.map((e: any) => e.action)).toEqual(['create', 'dispatch', 'accept', 'start', 'complete']);
+    expect(view.json().timeline.map((e: any) => e.action)).toEqual([
+      'create',
+      'dispatch',
+      'accept',
+      'start',
+      'complete',
+    ]);
     expect(view.body).not.toContain('王小明');
     expect(view.body).not.toContain('classify');
 
@@ -230,7 +238,10 @@ describe('full cycle: public order → SMS code → dispatch → accept → comp
     const twice = await anon.post(`/api/public/orders/${trackingNo}/rating`, { token, score: 1 });
     expect(twice.statusCode).toBe(409);
     expect(twice.json().code).toBe('ORDER_ALREADY_RATED');
-    const forged = await anon.post(`/api/public/orders/${trackingNo}/rating`, { token: 'AAAAAAAAAAAAAAAAAAAAAA', score: 1 });
+    const forged = await anon.post(`/api/public/orders/${trackingNo}/rating`, {
+      token: 'AAAAAAAAAAAAAAAAAAAAAA',
+      score: 1,
+    });
     expect(forged.statusCode).toBe(403);
 
     // Two rates: the near org accepted in time (1/1) and was rated 5 (1/1).
@@ -241,7 +252,9 @@ describe('full cycle: public order → SMS code → dispatch → accept → comp
     expect(row.satisfaction).toEqual({ numerator: 1, denominator: 1, rate: 1 });
     expect(row.eligible).toBe(true);
     const towns = await admin.get('/api/orders/rates?groupBy=town');
-    expect(towns.json().items.find((r: any) => r.org.id === world.t1.id).satisfaction.numerator).toBeGreaterThanOrEqual(1);
+    expect(towns.json().items.find((r: any) => r.org.id === world.t1.id).satisfaction.numerator).toBeGreaterThanOrEqual(
+      1,
+    );
     // The other district sees none of it.
     expect((await adminB.get('/api/orders/rates')).json().items).toEqual([]);
 
@@ -288,7 +301,10 @@ describe('SMS codes', () => {
     const locked = await anon.post(`/api/public/districts/${world.districtA}/orders`, body(code));
     expect(locked.statusCode).toBe(429);
     expect(locked.json().code).toBe('SMS_CODE_LOCKED');
-    const n = await one<{ n: number }>(ctx.database.db, sql`SELECT count(*)::int AS n FROM service_orders WHERE title = '独居老人陪伴'`);
+    const n = await one<{ n: number }>(
+      ctx.database.db,
+      sql`SELECT count(*)::int AS n FROM service_orders WHERE title = '独居老人陪伴'`,
+    );
     expect(n!.n).toBe(0);
   });
 
@@ -364,7 +380,9 @@ describe('dispatch rules', () => {
     expect(re.json().events.at(-1).action).toBe('redispatch');
     // The far org's town now sees it as assignee but may not dispatch it.
     expect((await t2Admin.get(`/api/orders/${order.id}`)).statusCode).toBe(200);
-    expect((await t2Admin.post(`/api/orders/${order.id}/dispatch`, { assigneeOrgId: partner.id })).statusCode).toBe(403);
+    expect((await t2Admin.post(`/api/orders/${order.id}/dispatch`, { assigneeOrgId: partner.id })).statusCode).toBe(
+      403,
+    );
     // The decline counts against the near org's response rate.
     const rates = await admin.get('/api/orders/rates');
     const nearRow = rates.json().items.find((r: any) => r.org.id === near.id);
@@ -454,7 +472,10 @@ describe('public lists', () => {
     const menu = await anon.get(`/api/public/districts/${world.districtA}/service-menu`);
     const legal = menu.json().items.find((i: any) => i.title === '法律咨询进社区');
     const order = await publicOrder({ menuItemId: legal.id, category: 'education', title: '想咨询劳动合同' });
-    const row = await one<any>(ctx.database.db, sql`SELECT source, category FROM service_orders WHERE id = ${order.id}`);
+    const row = await one<any>(
+      ctx.database.db,
+      sql`SELECT source, category FROM service_orders WHERE id = ${order.id}`,
+    );
     expect(row).toEqual({ source: 'menu', category: 'legal' });
   });
 });

@@ -232,3 +232,51 @@ export async function replaceAllianceMembers(ex: Executor, allianceId: number, d
     );
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Roll-up counters (table org_rollups, kept on write by the triggers of migration 0013_rollups)
+// ---------------------------------------------------------------------------------------------
+
+/** The roll-up sources whose counters the database keeps on write; any other source is summed on read. */
+export const MAINTAINED_ROLLUPS: readonly string[] = ['orgs', 'accounts', 'grids', 'people', 'members'];
+
+/** Subtree counters of every org of the actor's subtree: org id → source → count. */
+export async function listSubtreeCounters(
+  ex: Executor,
+  actor: Actor,
+  districtId: number,
+): Promise<Map<number, Record<string, number>>> {
+  const rows = await many<{ org_id: number; source: string; n: number }>(
+    ex,
+    sql`SELECT r.org_id, r.source, sum(r.subtree)::int AS n FROM org_rollups r JOIN orgs o ON o.id = r.org_id
+        WHERE r.district_id = ${districtId} AND ${orgScopeCondition(actor, districtId)}
+        GROUP BY r.org_id, r.source`,
+  );
+  const out = new Map<number, Record<string, number>>();
+  for (const r of rows) {
+    const counts = out.get(r.org_id) ?? {};
+    counts[r.source] = r.n;
+    out.set(r.org_id, counts);
+  }
+  return out;
+}
+
+/** Direct counters (attached to the org itself) of one district, per source: the "maintained" view of directCounts. */
+export async function listDirectCounters(ex: Executor, districtId: number) {
+  return many<{ org_id: number; source: string; direct: number; subtree: number }>(
+    ex,
+    sql`SELECT org_id, source, sum(direct)::int AS direct, sum(subtree)::int AS subtree FROM org_rollups
+        WHERE district_id = ${districtId} GROUP BY org_id, source HAVING sum(direct) <> 0 OR sum(subtree) <> 0`,
+  );
+}
+
+/** Root counters of every district (the province view of a platform admin): one row per district and source. */
+export async function listDistrictRootCounters(ex: Executor) {
+  return many<{ district_id: number; district_name: string; org_id: number; source: string; n: number }>(
+    ex,
+    sql`SELECT d.id AS district_id, d.name AS district_name, o.id AS org_id, r.source, sum(r.subtree)::int AS n
+        FROM districts d JOIN orgs o ON o.district_id = d.id AND o.parent_id IS NULL
+        JOIN org_rollups r ON r.org_id = o.id
+        GROUP BY d.id, d.name, o.id, r.source ORDER BY d.id`,
+  );
+}

@@ -4,6 +4,7 @@ import { IdParamSchema } from '../../../domain/common.ts';
 import {
   AllianceMemberListSchema,
   AllianceMembersSchema,
+  DistrictRollupsSchema,
   OrgCreateSchema,
   OrgListQuerySchema,
   OrgListSchema,
@@ -28,6 +29,18 @@ export const orgRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req) => orgs.getOrgTree(db, req.actor(), req.query.districtId),
+  );
+
+  app.get(
+    '/api/orgs/rollups/districts',
+    {
+      schema: {
+        tags,
+        description: 'Root roll-up counters of every district (platform admins).',
+        response: { 200: DistrictRollupsSchema },
+      },
+    },
+    async (req) => orgs.getDistrictRollups(db, req.actor()),
   );
 
   app.get(

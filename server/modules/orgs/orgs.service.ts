@@ -17,8 +17,11 @@ import {
   findOrgInScope,
   insertOrg,
   listAllianceMembers,
+  listDistrictRootCounters,
   listOrgs,
+  listSubtreeCounters,
   listTreeRows,
+  MAINTAINED_ROLLUPS,
   moveOrgSubtree,
   type OrgListFilter,
   type OrgRow,
@@ -52,18 +55,28 @@ export async function loadOrgInScope(
   );
 }
 
-/** The org tree of the actor's subtree with every roll-up counter summed over each node's subtree. */
+/**
+ * The org tree of the actor's subtree with every roll-up counter over each node's subtree. The maintained
+ * sources (orgs, accounts, grids, people, members) are read from `org_rollups`, which the database keeps on write;
+ * a source registered without a trigger is still counted per org and summed bottom-up here.
+ */
 export async function getOrgTree(database: Database, actor: Actor, requestedDistrict?: number) {
   requirePermission(actor, 'org.read');
   const districtId = resolveDistrict(actor, requestedDistrict);
-  const rows = await listTreeRows(database.db, actor, districtId);
-  const sources = getRollupSources();
-  const direct = await Promise.all(sources.map((s) => s.directCounts(database.db, districtId)));
+  const onRead = getRollupSources().filter((s) => !MAINTAINED_ROLLUPS.includes(s.key));
+  const [rows, counters, direct] = await Promise.all([
+    listTreeRows(database.db, actor, districtId),
+    listSubtreeCounters(database.db, actor, districtId),
+    Promise.all(onRead.map((s) => s.directCounts(database.db, districtId))),
+  ]);
+  const keys = ['orgs', ...getRollupSources().map((s) => s.key)];
 
   const nodes = new Map<number, OrgTreeNode>();
   for (const r of rows) {
-    const counts: Record<string, number> = { orgs: r.active ? 1 : 0 };
-    sources.forEach((s, i) => {
+    const stored = counters.get(r.id);
+    const counts: Record<string, number> = {};
+    for (const k of keys) counts[k] = stored?.[k] ?? 0;
+    onRead.forEach((s, i) => {
       counts[s.key] = direct[i].get(r.id) ?? 0;
     });
     nodes.set(r.id, {
@@ -84,14 +97,43 @@ export async function getOrgTree(database: Database, actor: Actor, requestedDist
     if (parent) parent.children.push(node);
     else roots.push(node);
   }
-  // Rows come parents-first (ordered by depth), so summing in reverse adds every child before its parent.
-  for (let i = rows.length - 1; i >= 0; i--) {
-    const node = nodes.get(rows[i].id)!;
-    const parent = node.parentId === null ? undefined : nodes.get(node.parentId);
-    if (!parent) continue;
-    for (const [key, value] of Object.entries(node.counts)) parent.counts[key] = (parent.counts[key] ?? 0) + value;
+  if (onRead.length) {
+    // Rows come parents-first (ordered by depth), so summing in reverse adds every child before its parent.
+    for (let i = rows.length - 1; i >= 0; i--) {
+      const node = nodes.get(rows[i].id)!;
+      const parent = node.parentId === null ? undefined : nodes.get(node.parentId);
+      if (!parent) continue;
+      for (const s of onRead) parent.counts[s.key] += node.counts[s.key];
+    }
   }
   return { roots, total: rows.length };
+}
+
+/**
+ * 全省汇总 the root counters of every district (a platform admin's province view): one read of `org_rollups`,
+ * however many districts and people there are.
+ */
+export async function getDistrictRollups(database: Database, actor: Actor) {
+  requirePermission(actor, 'org.read');
+  if (actor.districtId !== null) throw new AppError('FORBIDDEN');
+  const rows = await listDistrictRootCounters(database.db);
+  const keys = ['orgs', ...getRollupSources().map((s) => s.key)];
+  const zero = () => Object.fromEntries(keys.map((k) => [k, 0])) as Record<string, number>;
+  const districts = new Map<
+    number,
+    { districtId: number; name: string; rootOrgId: number; counts: Record<string, number> }
+  >();
+  const totals = zero();
+  for (const r of rows) {
+    let d = districts.get(r.district_id);
+    if (!d) {
+      d = { districtId: r.district_id, name: r.district_name, rootOrgId: r.org_id, counts: zero() };
+      districts.set(r.district_id, d);
+    }
+    d.counts[r.source] = (d.counts[r.source] ?? 0) + r.n;
+    totals[r.source] = (totals[r.source] ?? 0) + r.n;
+  }
+  return { totals, districts: [...districts.values()] };
 }
 
 export async function searchOrgs(database: Database, actor: Actor, query: OrgListFilter & { districtId?: number }) {

@@ -20,6 +20,7 @@ import {
   PersonWriteResultSchema,
 } from '../../../domain/person.ts';
 import { assertPiiKeysConfigured, piiCipherFor } from '../../lib/crypto.ts';
+import { cadreRoutes } from './cadres.routes.ts';
 import * as people from './people.service.ts';
 
 /** 青年库 the people registry, its review list and the key-youth archive. */
@@ -163,4 +164,7 @@ export const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
     { schema: { tags: keyTags, params: IdParamSchema, response: { 200: OkSchema } } },
     async (req) => people.removeKeyYouth(db, req.actor(), req.params.id),
   );
+
+  // 团干部、1+100、走访 (cadres.routes.ts)
+  await app.register(cadreRoutes);
 };

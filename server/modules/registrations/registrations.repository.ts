@@ -18,12 +18,14 @@ export type TokenRow = {
   revokedAt: string | null;
   registrations: number;
   createdAt: string;
+  /** set for an activity's sign-up / check-in code (never a registration code) */
+  activityId: number | null;
 };
 
 const SELECT_TOKENS = sql`
   SELECT t.id, t.district_id, t.grid_id, g.name AS grid_name, g.active AS grid_active, t.org_id, o.name AS org_name,
          o.active AS org_active, o.path AS org_path, d.name AS district_name, t.expires_at, t.expires_at <= now() AS expired,
-         t.revoked_at, t.created_at,
+         t.revoked_at, t.created_at, t.activity_id,
          (SELECT count(*)::int FROM registration_submissions s WHERE s.token_id = t.id) AS registrations
   FROM registration_tokens t
   JOIN orgs o ON o.id = t.org_id
@@ -45,6 +47,7 @@ function toTokenRow(r: any): TokenRow {
     revokedAt: isoOrNull(r.revoked_at),
     registrations: r.registrations,
     createdAt: iso(r.created_at),
+    activityId: r.activity_id ?? null,
   };
 }
 
@@ -54,18 +57,69 @@ function scopeOf(actor: Actor): SQL {
 
 export async function insertToken(
   ex: Executor,
-  v: { id: string; districtId: number; gridId: number | null; orgId: number; days: number; createdBy: number },
+  v: {
+    id: string;
+    districtId: number;
+    gridId: number | null;
+    orgId: number;
+    days: number;
+    createdBy: number;
+    activityId?: number | null;
+  },
 ) {
   await ex.execute(
-    sql`INSERT INTO registration_tokens (id, district_id, grid_id, org_id, expires_at, created_by)
-        VALUES (${v.id}, ${v.districtId}, ${v.gridId}, ${v.orgId}, now() + make_interval(days => ${v.days}), ${v.createdBy})`,
+    sql`INSERT INTO registration_tokens (id, district_id, grid_id, org_id, expires_at, created_by, activity_id)
+        VALUES (${v.id}, ${v.districtId}, ${v.gridId}, ${v.orgId}, now() + make_interval(days => ${v.days}), ${v.createdBy},
+                ${v.activityId ?? null})`,
   );
+}
+
+/** Revokes every live code of an activity (a new one replaces them). */
+export async function revokeActivityTokens(ex: Executor, activityId: number, accountId: number | null) {
+  await ex.execute(
+    sql`UPDATE registration_tokens SET revoked_at = now(), revoked_by = ${accountId}
+        WHERE activity_id = ${activityId} AND revoked_at IS NULL`,
+  );
+}
+
+/** The newest live (unrevoked, unexpired) code of an activity. */
+export async function findLiveActivityToken(ex: Executor, activityId: number): Promise<TokenRow | undefined> {
+  const r = await one(
+    ex,
+    sql`${SELECT_TOKENS} WHERE t.activity_id = ${activityId} AND t.revoked_at IS NULL AND t.expires_at > now()
+        ORDER BY t.created_at DESC LIMIT 1`,
+  );
+  return r ? toTokenRow(r) : undefined;
 }
 
 /** A token by id, with no scope: for the public phone page (after its signature was checked). */
 export async function findToken(ex: Executor, id: string): Promise<TokenRow | undefined> {
   const r = await one(ex, sql`${SELECT_TOKENS} WHERE t.id = ${id}`);
   return r ? toTokenRow(r) : undefined;
+}
+
+/**
+ * The token a public scan names, with its district's auto-register setting, in ONE query and without the
+ * registration count (counting a token's submissions on every scan made a mass event quadratic).
+ */
+export async function findPublicToken(
+  ex: Executor,
+  id: string,
+): Promise<(TokenRow & { autoRegister: boolean }) | undefined> {
+  const r = await one<any>(
+    ex,
+    sql`SELECT t.id, t.district_id, t.grid_id, g.name AS grid_name, g.active AS grid_active, t.org_id, o.name AS org_name,
+               o.active AS org_active, o.path AS org_path, d.name AS district_name, t.expires_at,
+               t.expires_at <= now() AS expired, t.revoked_at, t.created_at, t.activity_id, 0 AS registrations,
+               coalesce(rs.auto_register, false) AS auto_register
+        FROM registration_tokens t
+        JOIN orgs o ON o.id = t.org_id
+        JOIN districts d ON d.id = t.district_id
+        LEFT JOIN grids g ON g.id = t.grid_id
+        LEFT JOIN registration_settings rs ON rs.district_id = t.district_id
+        WHERE t.id = ${id}`,
+  );
+  return r ? { ...toTokenRow(r), autoRegister: r.auto_register } : undefined;
 }
 
 export async function findTokenInScope(ex: Executor, actor: Actor, id: string): Promise<TokenRow | undefined> {
@@ -79,7 +133,11 @@ export async function listTokens(
   districtId: number,
   f: { gridId?: number; orgId?: number },
 ): Promise<TokenRow[]> {
-  const conds: SQL[] = [sql`t.district_id = ${districtId}`, orgScopeCondition(actor, districtId)];
+  const conds: SQL[] = [
+    sql`t.district_id = ${districtId}`,
+    sql`t.activity_id IS NULL`,
+    orgScopeCondition(actor, districtId),
+  ];
   if (f.gridId) conds.push(sql`t.grid_id = ${f.gridId}`);
   if (f.orgId) conds.push(sql`t.org_id = ${f.orgId} AND t.grid_id IS NULL`);
   const rows = await many<any>(

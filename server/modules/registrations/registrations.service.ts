@@ -3,6 +3,7 @@ import QRCode from 'qrcode';
 import type { Lang } from '../../../domain/messages.ts';
 import { CONSENT_VERSION, PRIVACY_NOTICE, type QrRegister, resolvePersonFacts } from '../../../domain/person.ts';
 import type { Database } from '../../db/client.ts';
+import type { Executor } from '../../db/sql.ts';
 import { type Actor, requirePermission, resolveDistrict } from '../../lib/actor.ts';
 import type { PiiCipher } from '../../lib/crypto.ts';
 import { AppError } from '../../lib/errors.ts';
@@ -12,11 +13,14 @@ import { loadOrgInScope } from '../orgs/orgs.service.ts';
 import { registerPerson } from '../people/people.service.ts';
 import {
   claimSubmission,
+  findLiveActivityToken,
+  findPublicToken,
   findToken,
   findTokenInScope,
   getRegistrationSettings,
   insertToken,
   listTokens,
+  revokeActivityTokens,
   revokeToken,
   saveRegistrationSettings,
   setSubmissionOutcome,
@@ -152,15 +156,68 @@ export async function tokenImage(
  * Checks a scanned token: the signature first (forged tokens cost no database query), then that it
  * exists, is not revoked, has not expired, and its grid and org are still active.
  */
-async function resolvePublicToken(database: Database, pii: PiiCipher, token: string): Promise<TokenRow> {
+async function resolvePublicToken(
+  database: Database,
+  pii: PiiCipher,
+  token: string,
+  purpose: 'registration' | 'activity' = 'registration',
+): Promise<TokenRow & { autoRegister: boolean }> {
   const [id, signature, extra] = token.split('.');
   if (!id || !signature || extra !== undefined || !pii.verify(id, signature)) throw new AppError('QR_TOKEN_INVALID');
-  const row = await findToken(database.db, id);
+  const row = await findPublicToken(database.db, id);
   if (!row) throw new AppError('QR_TOKEN_INVALID');
+  // An activity's code and a registration code are never interchangeable.
+  if ((row.activityId !== null) !== (purpose === 'activity')) throw new AppError('QR_TOKEN_INVALID');
   if (row.revokedAt) throw new AppError('QR_TOKEN_REVOKED');
   if (row.expired) throw new AppError('QR_TOKEN_EXPIRED');
   if (!row.orgActive || row.gridActive === false) throw new AppError('QR_TOKEN_REVOKED');
   return row;
+}
+
+/**
+ * The activity a scanned activity code (sign-up / check-in, 活动二维码) names, after the same checks
+ * as a registration code: signature, existence, revocation, expiry, org still active.
+ */
+export async function resolveActivityToken(database: Database, pii: PiiCipher, token: string) {
+  const row = await resolvePublicToken(database, pii, token, 'activity');
+  return { tokenId: row.id, activityId: row.activityId!, districtId: row.districtId, expiresAt: row.expiresAt };
+}
+
+/**
+ * Issues a new code for an activity (revoking its previous ones) in the caller's transaction; the
+ * activities module checks scope and permission before calling.
+ */
+export async function issueActivityToken(
+  ex: Executor,
+  pii: PiiCipher,
+  v: { activityId: number; districtId: number; orgId: number; days: number; createdBy: number },
+  baseUrl: string,
+) {
+  await revokeActivityTokens(ex, v.activityId, v.createdBy);
+  const id = crypto.randomBytes(16).toString('base64url');
+  await insertToken(ex, {
+    id,
+    districtId: v.districtId,
+    gridId: null,
+    orgId: v.orgId,
+    days: v.days,
+    createdBy: v.createdBy,
+    activityId: v.activityId,
+  });
+  return liveActivityToken(ex, pii, v.activityId, baseUrl);
+}
+
+/** The live code of an activity as token string and phone-page URL (`<base>/a/<token>`), or null. */
+export async function liveActivityToken(ex: Executor, pii: PiiCipher, activityId: number, baseUrl: string) {
+  const row = await findLiveActivityToken(ex, activityId);
+  if (!row) return null;
+  const token = tokenString(pii, row.id);
+  return { token, url: activityUrl(baseUrl, token), expiresAt: row.expiresAt };
+}
+
+/** The activity phone page's address an activity QR code encodes. */
+export function activityUrl(baseUrl: string, token: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}/a/${token}`;
 }
 
 /** What the phone page shows: names of the grid and org, the privacy notice. No personal data. */
@@ -195,7 +252,6 @@ export async function registerViaQr(
     throw new AppError(facts.errors[0].code, {
       errors: facts.errors.map((e) => ({ field: e.field, message: e.code })),
     });
-  const settings = await getRegistrationSettings(database.db, row.districtId);
   const now = new Date().toISOString();
   const outcome = await registerPerson(
     database,
@@ -221,7 +277,7 @@ export async function registerViaQr(
       consent: { version: input.consentVersion, at: now, channel: 'qr' },
       guardianConsent: input.guardianConsent ? { ...input.guardianConsent, at: input.guardianConsent.at ?? now } : null,
       source: 'qr',
-      status: settings.autoRegister ? 'registered' : 'pending',
+      status: row.autoRegister ? 'registered' : 'pending',
       registrationTokenId: row.id,
     },
     async (tx) => {

@@ -18,12 +18,14 @@ import {
   VenueSchema,
   VenueUpdateSchema,
 } from '../../../domain/venue.ts';
+import { registerVenuesSection } from './venues.dashboard.ts';
 import * as venues from './venues.service.ts';
 
 /** 阵地 venues, their public map, and conflict-free booking. */
 export const venueRoutes: FastifyPluginAsyncZod = async (app) => {
   const db = app.database;
   const tags = ['venues'];
+  registerVenuesSection();
 
   app.get(
     '/api/venues',

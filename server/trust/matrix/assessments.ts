@@ -147,3 +147,281 @@ export const assessmentRules: Record<string, RouteRule> = {
     },
   },
 };
+
+// ---- Rankings, the 1000-point scheme and awards ----------------------------------------------
+
+const MANUAL_DEF = {
+  categories: [{ name: '特色', items: [{ key: 'm', label: '特色', maxPoints: 100, source: 'manual' }] }],
+  tiers: [],
+};
+
+/** A quarterly scheme of the scope org's district (manual item only), created directly. */
+async function schemeOf(t: Target): Promise<number> {
+  const [row] = await t.database.query<{ id: number }>(
+    `INSERT INTO ranking_schemes (district_id, kind, name, definition) VALUES ($1, 'quarterly', $2, $3::jsonb) RETURNING id`,
+    [t.districtId, `排行${t.unique}`, JSON.stringify(MANUAL_DEF)],
+  );
+  return row.id;
+}
+
+/** A fresh village under the scope org. */
+async function villageOf(t: Target): Promise<number> {
+  const id = await t.freshLeafOrg();
+  await t.database.query(`UPDATE orgs SET kind = 'village_branch' WHERE id = $1`, [id]);
+  return id;
+}
+
+/** An open period of a fresh scheme. */
+async function openPeriodOf(t: Target): Promise<number> {
+  const schemeId = await schemeOf(t);
+  const [row] = await t.database.query<{ id: number }>(
+    `INSERT INTO ranking_periods (district_id, scheme_id, period, starts_at, ends_at)
+     VALUES ($1, $2, '2026Q4', '2026-10-01T00:00:00+08:00', '2027-01-01T00:00:00+08:00') RETURNING id`,
+    [t.districtId, schemeId],
+  );
+  return row.id;
+}
+
+/** A published period whose frozen results rank a fresh village under the scope org. */
+function publishedOf(t: Target): Promise<{ periodId: number; schemeId: number; villageId: number }> {
+  return t.shared('rankings.published', async () => {
+    const villageId = await villageOf(t);
+    const periodId = await openPeriodOf(t);
+    const [p] = await t.database.query<any>(
+      `SELECT p.*, s.name AS scheme_name FROM ranking_periods p JOIN ranking_schemes s ON s.id = p.scheme_id WHERE p.id = $1`,
+      [periodId],
+    );
+    const period = {
+      id: periodId,
+      districtId: t.districtId,
+      schemeId: p.scheme_id,
+      schemeName: p.scheme_name,
+      kind: 'quarterly',
+      period: '2026Q4',
+      startsAt: new Date(p.starts_at).toISOString(),
+      endsAt: new Date(p.ends_at).toISOString(),
+      status: 'published',
+      publishedAt: new Date().toISOString(),
+      createdAt: new Date(p.created_at).toISOString(),
+    };
+    const item = {
+      key: 'm',
+      label: '特色',
+      category: '特色',
+      source: 'manual',
+      metric: null,
+      value: null,
+      numerator: null,
+      denominator: null,
+    };
+    const results = {
+      period,
+      maxTotal: 100,
+      live: false,
+      computedAt: new Date().toISOString(),
+      rows: [
+        {
+          orgId: villageId,
+          orgName: '村',
+          parentName: null,
+          rank: 1,
+          total: 10,
+          tier: null,
+          categories: [{ name: '特色', points: 10, maxPoints: 100 }],
+          items: [{ ...item, points: 10, maxPoints: 100, note: null, evidence: null }],
+        },
+      ],
+    };
+    await t.database.query(
+      `UPDATE ranking_periods SET status = 'published', published_at = now(), results = $2::jsonb WHERE id = $1`,
+      [periodId, JSON.stringify(results)],
+    );
+    return { periodId, schemeId: p.scheme_id, villageId };
+  });
+}
+
+async function awardKindOf(t: Target): Promise<number> {
+  const [row] = await t.database.query<{ id: number }>(
+    `INSERT INTO award_kinds (district_id, name, nominee_type) VALUES ($1, $2, 'org') RETURNING id`,
+    [t.districtId, `评优${t.unique}`],
+  );
+  return row.id;
+}
+
+/** A fresh nomination of the scope org (by the scope's youth account, as the nominator of record). */
+async function nominationOf(t: Target): Promise<number> {
+  const kindId = await awardKindOf(t);
+  const [row] = await t.database.query<{ id: number }>(
+    `INSERT INTO award_nominations (district_id, kind_id, year, org_id, nominee_name, reasons, nominated_by)
+     VALUES ($1, $2, 2026, $3, '推荐对象', '理由', $4) RETURNING id`,
+    [t.districtId, kindId, t.orgId, t.accountId],
+  );
+  return row.id;
+}
+
+const READ_ANY_DISTRICT: RouteRule['expect'] = {
+  platform_admin: ALL('2xx'),
+  district_admin: ALL('2xx'),
+  org_admin: ALL('2xx'),
+  grid_leader: ALL('403'),
+  team_leader: ALL('403'),
+  youth: ALL('403'),
+  anonymous: ALL('401'),
+};
+const READ_SUBTREE: RouteRule['expect'] = { ...READ_DISTRICT, org_admin: SUBTREE };
+const EVERYONE_DISTRICT: RouteRule['expect'] = {
+  platform_admin: ALL('2xx'),
+  district_admin: DISTRICT,
+  org_admin: DISTRICT,
+  grid_leader: DISTRICT,
+  team_leader: DISTRICT,
+  youth: DISTRICT,
+  anonymous: ALL('401'),
+};
+
+Object.assign(assessmentRules, {
+  'PUT /api/assessments/sets/:id': {
+    request: async (t: Target) => {
+      const [row] = await t.database.query<{ id: number }>(
+        `INSERT INTO assessment_sets (district_id, name, definition) VALUES ($1, $2, $3::jsonb) RETURNING id`,
+        [
+          t.districtId,
+          `指标${t.unique}`,
+          JSON.stringify({ indicators: [{ name: '指标', items: [{ key: '1', text: '题项' }] }] }),
+        ],
+      );
+      return { url: `/api/assessments/sets/${row.id}?districtId=${t.districtId}`, payload: { name: `改${t.unique}` } };
+    },
+    expect: MANAGE,
+  },
+  'GET /api/assessments/rounds/:id/results.xlsx': {
+    request: async (t: Target) => ({
+      url: `/api/assessments/rounds/${(await scopeRound(t)).roundId}/results.xlsx?districtId=${t.districtId}`,
+    }),
+    expect: assessmentRules['GET /api/assessments/rounds/:id/results'].expect,
+  },
+  // The metric registry is the same for every district.
+  'GET /api/assessments/rankings/metrics': {
+    request: () => ({ url: '/api/assessments/rankings/metrics' }),
+    expect: READ_ANY_DISTRICT,
+  },
+  'GET /api/assessments/rankings/schemes': {
+    request: (t: Target) => ({ url: `/api/assessments/rankings/schemes?districtId=${t.districtId}` }),
+    expect: READ_DISTRICT,
+  },
+  'POST /api/assessments/rankings/schemes': {
+    request: (t: Target) => ({
+      url: `/api/assessments/rankings/schemes?districtId=${t.districtId}`,
+      payload: { name: `排行${t.unique}`, kind: 'quarterly', fromTemplate: true },
+    }),
+    expect: MANAGE,
+  },
+  'GET /api/assessments/rankings/schemes/:id': {
+    request: async (t: Target) => ({
+      url: `/api/assessments/rankings/schemes/${(await publishedOf(t)).schemeId}?districtId=${t.districtId}`,
+    }),
+    expect: READ_DISTRICT,
+  },
+  'PUT /api/assessments/rankings/schemes/:id': {
+    request: async (t: Target) => ({
+      url: `/api/assessments/rankings/schemes/${await schemeOf(t)}?districtId=${t.districtId}`,
+      payload: { name: `改${t.unique}` },
+    }),
+    expect: MANAGE,
+  },
+  'GET /api/assessments/rankings/schemes/:id/history': {
+    request: async (t: Target) => ({
+      url: `/api/assessments/rankings/schemes/${(await publishedOf(t)).schemeId}/history?districtId=${t.districtId}&orgId=${t.orgId}`,
+    }),
+    expect: READ_SUBTREE,
+  },
+  'GET /api/assessments/rankings/periods': {
+    request: (t: Target) => ({ url: `/api/assessments/rankings/periods?districtId=${t.districtId}` }),
+    expect: READ_DISTRICT,
+  },
+  'POST /api/assessments/rankings/periods': {
+    request: async (t: Target) => ({
+      url: `/api/assessments/rankings/periods?districtId=${t.districtId}`,
+      payload: { schemeId: await schemeOf(t), period: '2026Q3' },
+    }),
+    expect: MANAGE,
+  },
+  // Published: every reader of the district sees it (rows limited to his subtree).
+  'GET /api/assessments/rankings/periods/:id/results': {
+    request: async (t: Target) => ({
+      url: `/api/assessments/rankings/periods/${(await publishedOf(t)).periodId}/results?districtId=${t.districtId}`,
+    }),
+    expect: READ_DISTRICT,
+  },
+  'GET /api/assessments/rankings/periods/:id/results.xlsx': {
+    request: async (t: Target) => ({
+      url: `/api/assessments/rankings/periods/${(await publishedOf(t)).periodId}/results.xlsx?districtId=${t.districtId}`,
+    }),
+    expect: READ_DISTRICT,
+  },
+  // The records behind a number of an org ranked in the period: readers of that org's subtree.
+  'GET /api/assessments/rankings/periods/:id/drilldown': {
+    request: async (t: Target) => {
+      const { periodId, villageId } = await publishedOf(t);
+      return {
+        url: `/api/assessments/rankings/periods/${periodId}/drilldown?districtId=${t.districtId}&orgId=${villageId}&itemKey=m`,
+      };
+    },
+    expect: READ_SUBTREE,
+  },
+  'PUT /api/assessments/rankings/periods/:id/manual': {
+    request: async (t: Target) => ({
+      url: `/api/assessments/rankings/periods/${await openPeriodOf(t)}/manual?districtId=${t.districtId}`,
+      payload: { orgId: await villageOf(t), items: [{ itemKey: 'm', points: 10 }] },
+    }),
+    expect: MANAGE,
+  },
+  'POST /api/assessments/rankings/periods/:id/publish': {
+    request: async (t: Target) => ({
+      url: `/api/assessments/rankings/periods/${await openPeriodOf(t)}/publish?districtId=${t.districtId}`,
+      payload: {},
+    }),
+    expect: MANAGE,
+  },
+  // Award kinds and published results are for everyone of the district.
+  'GET /api/assessments/awards/kinds': {
+    request: (t: Target) => ({ url: `/api/assessments/awards/kinds?districtId=${t.districtId}` }),
+    expect: EVERYONE_DISTRICT,
+  },
+  'POST /api/assessments/awards/kinds': {
+    request: (t: Target) => ({
+      url: '/api/assessments/awards/kinds',
+      payload: { districtId: t.districtId, name: `评优${t.unique}`, nomineeType: 'org' },
+    }),
+    expect: MANAGE,
+  },
+  'GET /api/assessments/awards/nominations': {
+    request: (t: Target) => ({ url: `/api/assessments/awards/nominations?districtId=${t.districtId}` }),
+    expect: EVERYONE_DISTRICT,
+  },
+  'POST /api/assessments/awards/nominations': {
+    request: async (t: Target) => ({
+      url: '/api/assessments/awards/nominations',
+      payload: { kindId: await awardKindOf(t), year: 2026, orgId: t.orgId, nomineeName: '推荐对象', reasons: '理由' },
+    }),
+    expect: READ_SUBTREE,
+  },
+  'GET /api/assessments/awards/nominations/:id': {
+    request: async (t: Target) => ({ url: `/api/assessments/awards/nominations/${await nominationOf(t)}` }),
+    expect: READ_SUBTREE,
+  },
+  'POST /api/assessments/awards/nominations/:id/review': {
+    request: async (t: Target) => ({
+      url: `/api/assessments/awards/nominations/${await nominationOf(t)}/review`,
+      payload: { decision: 'approved' },
+    }),
+    expect: MANAGE,
+  },
+  'POST /api/assessments/awards/publish': {
+    request: async (t: Target) => ({
+      url: '/api/assessments/awards/publish',
+      payload: { districtId: t.districtId, kindId: await awardKindOf(t), year: 2026 },
+    }),
+    expect: MANAGE,
+  },
+} satisfies Record<string, RouteRule>);

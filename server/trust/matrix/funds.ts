@@ -125,3 +125,23 @@ export const fundRules: Record<string, RouteRule> = {
     expect: MANAGE,
   },
 };
+
+/** 预算规则: every role with fund.read lists the towns of its scope; district admins declare budgets. */
+Object.assign(fundRules, {
+  'GET /api/funds/budgets': {
+    request: (t: Target) => ({ url: `/api/funds/budgets?districtId=${t.districtId}&year=2026` }),
+    expect: READ_DISTRICT,
+  },
+  'PUT /api/funds/budgets': {
+    // A fresh town under the scope org (budgets belong to towns).
+    request: async (t: Target) => {
+      const id = await t.freshLeafOrg();
+      await t.database.query(`UPDATE orgs SET kind = 'town_committee' WHERE id = $1`, [id]);
+      return {
+        url: '/api/funds/budgets',
+        payload: { districtId: t.districtId, orgId: id, year: 2026, budgetFen: 2_000_000 },
+      };
+    },
+    expect: MANAGE,
+  },
+} satisfies Record<string, RouteRule>);

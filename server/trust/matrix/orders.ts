@@ -47,6 +47,38 @@ async function menuItemOf(t: Target): Promise<number> {
   return row.id;
 }
 
+/** A review task (from a dissatisfied rating) of a fresh done order of the scope org. */
+async function reviewOf(t: Target): Promise<number> {
+  const orderId = await orderOf(t, 'done');
+  const [row] = await t.database.query<{ id: number }>(
+    `INSERT INTO service_order_reviews (district_id, order_id, org_id, score, by_kind) VALUES ($1, $2, $3, 2, 'requester')
+     RETURNING id`,
+    [t.districtId, orderId, t.orgId],
+  );
+  return row.id;
+}
+
+/** An Open311 client of the scope's district (the key hash is random: nobody holds the key). */
+async function open311ClientOf(t: Target): Promise<number> {
+  const [row] = await t.database.query<{ id: number }>(
+    `INSERT INTO open311_clients (district_id, name, key_hash) VALUES ($1, $2, md5(random()::text) || md5(random()::text))
+     RETURNING id`,
+    [t.districtId, `接入${t.unique}`],
+  );
+  return row.id;
+}
+
+/** District rules (deadlines, threshold), review tasks' closing, Open311 keys: district and platform admins. */
+const DISTRICT_ADMINS = {
+  platform_admin: ALL('2xx'),
+  district_admin: DISTRICT,
+  org_admin: ALL('403'),
+  grid_leader: ALL('403'),
+  team_leader: ALL('403'),
+  youth: ALL('403'),
+  anonymous: ALL('401'),
+};
+
 const READ_DISTRICT = {
   platform_admin: ALL('2xx'),
   district_admin: DISTRICT,
@@ -135,5 +167,39 @@ export const orderRules: Record<string, RouteRule> = {
   'PATCH /api/service-menu/:id': {
     request: async (t) => ({ url: `/api/service-menu/${await menuItemOf(t)}`, payload: { title: `改名${t.unique}` } }),
     expect: CADRE_SUBTREE,
+  },
+  'GET /api/orders/settings': {
+    request: (t) => ({ url: `/api/orders/settings?districtId=${t.districtId}` }),
+    expect: READ_DISTRICT,
+  },
+  'PUT /api/orders/settings': {
+    request: (t) => ({ url: '/api/orders/settings', payload: { districtId: t.districtId, incubationThreshold: 0.8 } }),
+    expect: DISTRICT_ADMINS,
+  },
+  'GET /api/orders/reviews': {
+    request: (t) => ({ url: `/api/orders/reviews?districtId=${t.districtId}` }),
+    expect: { ...DISPATCH, org_admin: DISTRICT },
+  },
+  'POST /api/orders/reviews/:id/close': {
+    request: async (t) => ({
+      url: `/api/orders/reviews/${await reviewOf(t)}/close`,
+      payload: { resolution: '已回访' },
+    }),
+    expect: DISTRICT_ADMINS,
+  },
+  'GET /api/orders/open311-clients': {
+    request: (t) => ({ url: `/api/orders/open311-clients?districtId=${t.districtId}` }),
+    expect: DISTRICT_ADMINS,
+  },
+  'POST /api/orders/open311-clients': {
+    request: (t) => ({
+      url: '/api/orders/open311-clients',
+      payload: { districtId: t.districtId, name: `12355热线${t.unique}` },
+    }),
+    expect: DISTRICT_ADMINS,
+  },
+  'POST /api/orders/open311-clients/:id/deactivate': {
+    request: async (t) => ({ url: `/api/orders/open311-clients/${await open311ClientOf(t)}/deactivate` }),
+    expect: DISTRICT_ADMINS,
   },
 };

@@ -21,6 +21,28 @@ const router = createBrowserRouter([
     lazy: () => import('../features/register/RegisterPage.tsx').then((m) => ({ Component: m.RegisterPage })),
   },
   {
+    // 我要点单 / 进度查询·评单: the resident's phone pages (no login, no console layout)
+    path: '/o/:districtId',
+    HydrateFallback: PageSpinner,
+    lazy: () => import('../features/orders/PublicOrderPages.tsx').then((m) => ({ Component: m.PublicOrderPage })),
+  },
+  {
+    // 网上提议 / 活动报名签到: the youth's phone pages of a plan and of an activity QR code (no login)
+    path: '/p/:id',
+    HydrateFallback: PageSpinner,
+    lazy: () => import('../features/activities/PhonePages.tsx').then((m) => ({ Component: m.PublicPlanPage })),
+  },
+  {
+    path: '/a/:token',
+    HydrateFallback: PageSpinner,
+    lazy: () => import('../features/activities/PhonePages.tsx').then((m) => ({ Component: m.ActivityQrPage })),
+  },
+  {
+    path: '/t/:tracking',
+    HydrateFallback: PageSpinner,
+    lazy: () => import('../features/orders/PublicOrderPages.tsx').then((m) => ({ Component: m.TrackOrderPage })),
+  },
+  {
     path: '/',
     element: <AuthGate />,
     HydrateFallback: PageSpinner,
@@ -71,6 +93,27 @@ const router = createBrowserRouter([
           {
             path: 'funds',
             lazy: () => import('../features/venues/FundsPage.tsx').then((m) => ({ Component: m.FundsPage })),
+          },
+        ],
+      },
+      {
+        path: 'activities',
+        element: <RequirePermission permission="activity.read" />,
+        children: [
+          {
+            index: true,
+            lazy: () =>
+              import('../features/activities/ActivitiesPage.tsx').then((m) => ({ Component: m.ActivitiesPage })),
+          },
+        ],
+      },
+      {
+        path: 'orders',
+        element: <RequirePermission permission="order.read" />,
+        children: [
+          {
+            index: true,
+            lazy: () => import('../features/orders/OrdersPage.tsx').then((m) => ({ Component: m.OrdersPage })),
           },
         ],
       },

@@ -9,6 +9,7 @@ import {
   Space,
   Table,
   type TableColumnsType,
+  Tabs,
   Tag,
   Tooltip,
   Typography,
@@ -19,7 +20,9 @@ import { Link } from 'react-router-dom';
 import { formatTime } from '../../lib/i18n.ts';
 import { useCan, useSession } from '../auth/session.ts';
 import { RoundCreateModal, SetCreateModal } from './AssessmentModals.tsx';
+import { AwardsPanel } from './AwardsPanel.tsx';
 import { isRoundOpen, type Round, useRounds, useSets } from './api.ts';
+import { RankingsPanel } from './RankingsPanel.tsx';
 
 /** 考核与排行: the assessment rounds visible to the caller, with set and round creation for managers. */
 export function AssessmentsPage() {
@@ -150,9 +153,9 @@ export function AssessmentsPage() {
     </Space>
   );
 
-  return (
-    <Card title={t('assessments.title')} data-testid="assessments-page" extra={screens.md ? actions : undefined}>
-      {!screens.md && <div style={{ marginBottom: 12 }}>{actions}</div>}
+  const roundsTab = (
+    <>
+      <div style={{ marginBottom: 12, display: 'flex', justifyContent: 'flex-end' }}>{actions}</div>
       {canManage && sets.data && (
         <Typography.Paragraph type="secondary" data-testid="sets-summary">
           {sets.data.items.length === 0
@@ -187,6 +190,27 @@ export function AssessmentsPage() {
           onClose={() => setModal(null)}
         />
       )}
+    </>
+  );
+
+  return (
+    <Card title={t('assessments.title')} data-testid="assessments-page">
+      <Tabs
+        destroyInactiveTabPane
+        items={[
+          { key: 'rounds', label: t('rankings.roundsTab'), children: roundsTab },
+          ...(canRead
+            ? [
+                {
+                  key: 'rankings',
+                  label: <span data-testid="tab-rankings">{t('rankings.tab')}</span>,
+                  children: <RankingsPanel />,
+                },
+              ]
+            : []),
+          { key: 'awards', label: <span data-testid="tab-awards">{t('awards.tab')}</span>, children: <AwardsPanel /> },
+        ]}
+      />
     </Card>
   );
 }

@@ -1,4 +1,4 @@
-import { PrinterOutlined, ReloadOutlined } from '@ant-design/icons';
+import { DownloadOutlined, PrinterOutlined, ReloadOutlined } from '@ant-design/icons';
 import {
   Alert,
   Button,
@@ -131,6 +131,14 @@ export function ResultsPage() {
               </Button>
               <Button icon={<PrinterOutlined />} onClick={print} data-testid="results-print">
                 {t('assessments.results.print')}
+              </Button>
+              <Button
+                icon={<DownloadOutlined />}
+                href={`/api/assessments/rounds/${roundId}/results.xlsx${round.data ? `?districtId=${round.data.districtId}` : ''}`}
+                download
+                data-testid="results-xlsx"
+              >
+                {t('rankings.export')}
               </Button>
             </Space>
             <Typography.Text type="secondary" className="jw-print-only">

@@ -32,7 +32,7 @@ import { assessmentKeys, isRoundOpen, type ScoreList, useMyScores, useRound } fr
 
 const POINTS = Array.from({ length: SCALE_MAX - SCALE_MIN + 1 }, (_, i) => SCALE_MIN + i);
 
-type Entry = { score: number | null; note: string };
+type Entry = { score: number | null; note: string; evidence: string };
 /** Unsaved edits of one org, by item key. */
 type Drafts = { orgId: number | undefined; entries: Record<string, Entry> };
 
@@ -69,7 +69,8 @@ export function ScoringPage() {
 
   const savedByKey = useMemo(() => {
     const map: Record<string, Entry> = {};
-    for (const s of saved.data?.items ?? []) map[s.itemKey] = { score: s.score, note: s.note ?? '' };
+    for (const s of saved.data?.items ?? [])
+      map[s.itemKey] = { score: s.score, note: s.note ?? '', evidence: s.evidence ?? '' };
     return map;
   }, [saved.data]);
 
@@ -83,12 +84,16 @@ export function ScoringPage() {
   const editable = isAssessor && open;
   const entries = drafts.orgId === orgId ? drafts.entries : {};
 
-  const current = (key: string): Entry => entries[key] ?? savedByKey[key] ?? { score: null, note: '' };
+  const current = (key: string): Entry => entries[key] ?? savedByKey[key] ?? { score: null, note: '', evidence: '' };
   const isDirty = (key: string) => {
     const draft = entries[key];
     if (!draft) return false;
-    const before = savedByKey[key] ?? { score: null, note: '' };
-    return draft.score !== before.score || draft.note.trim() !== before.note.trim();
+    const before = savedByKey[key] ?? { score: null, note: '', evidence: '' };
+    return (
+      draft.score !== before.score ||
+      draft.note.trim() !== before.note.trim() ||
+      draft.evidence.trim() !== before.evidence.trim()
+    );
   };
   const edit = (key: string, change: Partial<Entry>) =>
     setDrafts((d) => ({
@@ -115,7 +120,12 @@ export function ScoringPage() {
           orgId,
           scores: toSave.map((k) => {
             const e = current(k);
-            return { itemKey: k, score: e.score as number, note: e.note.trim() || null };
+            return {
+              itemKey: k,
+              score: e.score as number,
+              note: e.note.trim() || null,
+              evidence: e.evidence.trim() || null,
+            };
           }),
         },
       });
@@ -289,6 +299,22 @@ export function ScoringPage() {
                           data-testid={`note-${item.key}`}
                         />
                       )}
+                      {(editable || entry.evidence) &&
+                        (editable ? (
+                          <Input
+                            value={entry.evidence}
+                            onChange={(e) => edit(item.key, { evidence: e.target.value })}
+                            disabled={entry.score === null}
+                            placeholder={t('rankings.evidence')}
+                            maxLength={500}
+                            style={{ marginTop: 6 }}
+                            data-testid={`evidence-${item.key}`}
+                          />
+                        ) : (
+                          <a href={entry.evidence} target="_blank" rel="noreferrer noopener">
+                            {t('rankings.evidence')}
+                          </a>
+                        ))}
                     </div>
                   );
                 })}

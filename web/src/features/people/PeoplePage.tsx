@@ -1,6 +1,8 @@
 import {
   AlertOutlined,
   AuditOutlined,
+  CalendarOutlined,
+  ContactsOutlined,
   DownloadOutlined,
   PlusOutlined,
   QrcodeOutlined,
@@ -31,6 +33,7 @@ import { toSearch } from '../../lib/api.ts';
 import { useCan, useSession } from '../auth/session.ts';
 import { useOrgTree } from '../orgs/api.ts';
 import { type PeopleFilters, type Person, usePeopleList, useReviews } from './api.ts';
+import { CadresPanel } from './CadresPanel.tsx';
 import { GridSelect } from './GridSelect.tsx';
 import { KeyYouthPanel } from './KeyYouthPanel.tsx';
 import { PeopleImportModal } from './PeopleImportModal.tsx';
@@ -39,8 +42,9 @@ import { PersonFormDrawer } from './PersonFormDrawer.tsx';
 import { QrPanel } from './QrPanel.tsx';
 import { ReviewsPanel } from './ReviewsPanel.tsx';
 import { PersonFlags, StatusTag } from './tags.tsx';
+import { VisitsPanel } from './VisitsPanel.tsx';
 
-type View = 'list' | 'reviews' | 'key-youth' | 'qr';
+type View = 'list' | 'reviews' | 'key-youth' | 'qr' | 'cadres' | 'visits';
 
 /** 青年库: the registry with filters, entry, detail, the review list, key youth, QR codes, import and export. */
 export function PeoplePage() {
@@ -57,6 +61,8 @@ export function PeoplePage() {
     ...(canWrite ? (['reviews'] as const) : []),
     ...(canKeyYouth ? (['key-youth'] as const) : []),
     ...(canWrite ? (['qr'] as const) : []),
+    'cadres',
+    'visits',
   ];
   const view: View = views.find((v) => v === params.get('view')) ?? 'list';
   const [filters, setFilters] = useState<PeopleFilters>({});
@@ -381,6 +387,24 @@ export function PeoplePage() {
                 },
               ]
             : []),
+          {
+            key: 'cadres',
+            label: (
+              <span data-testid="people-tab-cadres">
+                <ContactsOutlined /> {t('people.cadres.tab.cadres')}
+              </span>
+            ),
+            children: <CadresPanel canWrite={canWrite} onOpenPerson={setDetailId} />,
+          },
+          {
+            key: 'visits',
+            label: (
+              <span data-testid="people-tab-visits">
+                <CalendarOutlined /> {t('people.cadres.tab.visits')}
+              </span>
+            ),
+            children: <VisitsPanel canWrite={canWrite} />,
+          },
         ]}
       />
       {detailId !== null && (

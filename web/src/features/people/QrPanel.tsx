@@ -1,4 +1,4 @@
-import { DownloadOutlined, PlusOutlined, QrcodeOutlined, StopOutlined } from '@ant-design/icons';
+import { DownloadOutlined, PlusOutlined, PrinterOutlined, QrcodeOutlined, StopOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import {
   Alert,
@@ -28,6 +28,7 @@ import { useSession } from '../auth/session.ts';
 import { peopleKeys, type RegistrationToken, useRegistrationSettings, useRegistrationTokens } from './api.ts';
 import { applyFieldErrors } from './fieldErrors.ts';
 import { GridSelect } from './GridSelect.tsx';
+import { QrPrintSheet } from './QrPrintSheet.tsx';
 
 const qrHref = (id: string, format: 'png' | 'svg') => `/api/registration-tokens/${id}/qr${toSearch({ format })}`;
 
@@ -309,6 +310,8 @@ function CreateTokenModal({
 function QrModal({ token, onClose }: { token: RegistrationToken; onClose: () => void }) {
   const { t } = useTranslation();
   const state = tokenState(token);
+  const [printing, setPrinting] = useState(false);
+  if (printing) return <QrPrintSheet token={token} onClose={() => setPrinting(false)} />;
   return (
     <Modal
       open
@@ -321,6 +324,14 @@ function QrModal({ token, onClose }: { token: RegistrationToken; onClose: () => 
           </Button>
           <Button icon={<DownloadOutlined />} href={qrHref(token.id, 'svg')} download={`qr-${token.id}.svg`}>
             {t('people.qr.downloadSvg')}
+          </Button>
+          <Button
+            icon={<PrinterOutlined />}
+            onClick={() => setPrinting(true)}
+            disabled={state !== 'valid'}
+            data-testid="qr-print-open"
+          >
+            {t('people.qr.print')}
           </Button>
           <Button type="primary" onClick={onClose}>
             {t('common.ok')}

@@ -15,6 +15,7 @@ import {
   Select,
   Space,
   Statistic,
+  Switch,
   Table,
   type TableColumnsType,
   Tabs,
@@ -38,6 +39,7 @@ import { useApiError } from '../../components/useApiError.ts';
 import { api, type Page } from '../../lib/api.ts';
 import { formatTime } from '../../lib/i18n.ts';
 import { useCan } from '../auth/session.ts';
+import { BudgetPanel } from './BudgetPanel.tsx';
 
 type Account = z.infer<typeof FundAccountSchema>;
 type AccountDetail = z.infer<typeof FundAccountDetailSchema>;
@@ -73,6 +75,7 @@ function MoneyModal({
     memo?: string;
     purpose?: string;
     reference?: string;
+    twinNet?: boolean;
   }) => {
     setSaving(true);
     try {
@@ -87,7 +90,7 @@ function MoneyModal({
         });
       } else {
         await api('POST', `/api/funds/accounts/${account.id}/withdrawals`, {
-          body: { amountFen, purpose: v.purpose, reference: v.reference },
+          body: { amountFen, purpose: v.purpose, reference: v.reference, twinNet: v.twinNet ?? false },
         });
       }
       await client.invalidateQueries({ queryKey: KEYS.all });
@@ -131,6 +134,14 @@ function MoneyModal({
             </Form.Item>
             <Form.Item name="reference" label={t('funds.field.reference')} rules={[{ required: true, max: 200 }]}>
               <Input maxLength={200} />
+            </Form.Item>
+            <Form.Item
+              name="twinNet"
+              label={t('budget.twinNetFlag')}
+              valuePropName="checked"
+              extra={t('budget.twinNetHint')}
+            >
+              <Switch data-testid="fund-twin-net" />
             </Form.Item>
           </>
         ) : (
@@ -446,6 +457,22 @@ export function FundsPage() {
             ),
           },
           { key: 'withdrawals', label: t('funds.tab.withdrawals'), children: <WithdrawalsTable /> },
+          {
+            key: 'budgets',
+            label: <span data-testid="fund-tab-budgets">{t('budget.tab')}</span>,
+            children: (
+              <Space direction="vertical" style={{ width: '100%' }}>
+                <InputNumber
+                  value={year}
+                  onChange={(v) => v && setYear(v)}
+                  min={2000}
+                  max={2100}
+                  addonBefore={t('funds.field.year')}
+                />
+                <BudgetPanel year={year} />
+              </Space>
+            ),
+          },
         ]}
       />
       {openId !== null && <AccountDrawer id={openId} onClose={() => setOpenId(null)} />}

@@ -1,6 +1,9 @@
+import { activitiesEn } from '../../features/activities/locale.ts';
 import { fundsEn } from './funds.en.ts';
 import { noticesEn } from './notices.en.ts';
+import { ordersEn } from './orders.en.ts';
 import { peopleEn, registerEn } from './people.en.ts';
+import { awardsEn, budgetEn, dashboardSectionsEn, rankingsEn } from './rankings.en.ts';
 import { venuesEn } from './venues.en.ts';
 import type { Resources } from './zh-CN.ts';
 
@@ -496,6 +499,7 @@ export const en: Resources = {
       fourOnes: 'Four ones complete',
       withinRule: 'Within capacity rule',
     },
+    section: dashboardSectionsEn,
   },
   assessments: {
     title: 'Assessment & rankings',
@@ -623,6 +627,11 @@ export const en: Resources = {
   venues: venuesEn,
   funds: fundsEn,
   notices: noticesEn,
+  rankings: rankingsEn,
+  awards: awardsEn,
+  budget: budgetEn,
+  orders: ordersEn,
+  activities: activitiesEn,
   placeholder: {
     title: 'Coming soon',
     subtitle: 'This module is being built. It will hold:',

@@ -1,3 +1,4 @@
+import { cadresEn } from './cadres.en.ts';
 import type { Resources } from './zh-CN.ts';
 
 /** Youth registry and QR registration strings (English). */
@@ -181,6 +182,21 @@ export const peopleEn: Resources['people'] = {
     downloadPng: 'Download PNG',
     downloadSvg: 'Download SVG',
     imageAlt: 'Registration QR code',
+    print: 'Print poster / service card',
+    printTitle: 'Print',
+    printNow: 'Print',
+    posterTitle: 'Scan to register',
+    posterLead: 'Youth under 35: scan to join your grid',
+    posterFoot: 'Name, mobile and other details are stored encrypted and seen only by authorised cadres',
+    cardTitle: 'Service contact card',
+    cardGrid: 'Grid',
+    cardOrg: 'League organisation',
+    cardLeader: 'Grid leader',
+    cardContact: 'Contact person',
+    cardPhone: 'Phone',
+    cardPhoneHint: 'Phone printed on the card (not stored)',
+    cardScan: 'Scan to register or ask for help',
+    cardCount: 'Cards per page',
   },
   import: {
     title: 'Import a youth ledger',
@@ -210,6 +226,7 @@ export const peopleEn: Resources['people'] = {
     column: 'Column',
     reason: 'Reason',
   },
+  cadres: cadresEn,
 };
 
 export const registerEn: Resources['register'] = {

@@ -1,3 +1,5 @@
+import { cadresZhCN } from './cadres.zh-CN.ts';
+
 /** 青年库 and 二维报到 strings (Chinese, the reference shape; people.en.ts must provide every key). */
 export const peopleZhCN = {
   title: '青年库',
@@ -176,6 +178,21 @@ export const peopleZhCN = {
     downloadPng: '下载 PNG',
     downloadSvg: '下载 SVG',
     imageAlt: '报到二维码',
+    print: '打印海报 / 服务联系卡',
+    printTitle: '打印',
+    printNow: '打印',
+    posterTitle: '扫码报到',
+    posterLead: '35 周岁以下青年，请扫码加入网格',
+    posterFoot: '扫码后填写姓名、手机号等信息，信息加密保存，仅授权团干部可见',
+    cardTitle: '一张服务联系卡',
+    cardGrid: '所在网格',
+    cardOrg: '团组织',
+    cardLeader: '网格长',
+    cardContact: '联系人',
+    cardPhone: '联系电话',
+    cardPhoneHint: '印在卡上的联系电话（不保存）',
+    cardScan: '扫码报到、提需求',
+    cardCount: '每页张数',
   },
   import: {
     title: '导入青年台账',
@@ -205,6 +222,7 @@ export const peopleZhCN = {
     column: '列',
     reason: '原因',
   },
+  cadres: cadresZhCN,
 };
 
 export const registerZhCN = {

@@ -1,8 +1,11 @@
 import type { Role } from '../../../../domain/account.ts';
 import type { OrgKind } from '../../../../domain/org.ts';
+import { activitiesZhCN } from '../../features/activities/locale.ts';
 import { fundsZhCN } from './funds.zh-CN.ts';
 import { noticesZhCN } from './notices.zh-CN.ts';
+import { ordersZhCN } from './orders.zh-CN.ts';
 import { peopleZhCN, registerZhCN } from './people.zh-CN.ts';
+import { awardsZhCN, budgetZhCN, dashboardSectionsZhCN, rankingsZhCN } from './rankings.zh-CN.ts';
 import { venuesZhCN } from './venues.zh-CN.ts';
 
 const orgKind: Record<OrgKind, string> = {
@@ -499,6 +502,7 @@ export const zhCN = {
       fourOnes: '四个一完成率',
       withinRule: '容量达标率',
     },
+    section: dashboardSectionsZhCN,
   },
   assessments: {
     title: '考核与排行',
@@ -626,6 +630,11 @@ export const zhCN = {
   venues: venuesZhCN,
   funds: fundsZhCN,
   notices: noticesZhCN,
+  rankings: rankingsZhCN,
+  awards: awardsZhCN,
+  budget: budgetZhCN,
+  orders: ordersZhCN,
+  activities: activitiesZhCN,
   placeholder: {
     title: '建设中',
     subtitle: '该模块正在建设中，上线后将提供：',

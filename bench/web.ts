@@ -1,0 +1,134 @@
+/**
+ * Web bundle: gzip size of what a first visit downloads, from the production build in web/dist
+ * (run `npm run build` first):
+ * - console: index.html's entry with its static imports and CSS, plus the dashboard route (where the console lands);
+ * - phone registration page (/r/:token): the same entry plus the RegisterPage route chunk and its static imports.
+ * Chunks and their static imports come from the Vite manifest (web/dist/.vite/manifest.json) when the build wrote
+ * one, else from the import statements of the built files themselves.
+ * With `--lighthouse` and the npm package `lighthouse` installed, also the Lighthouse performance score of both pages
+ * (CHROME_PATH=/usr/bin/chromium, --headless --no-sandbox) against a server you start (`--url http://127.0.0.1:3000`).
+ *
+ *   npm run bench -- web [--lighthouse --url http://127.0.0.1:3000 --token <qr token>]
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import zlib from 'node:zlib';
+import { writeResult } from './_lib.ts';
+
+const { values } = parseArgs({
+  options: {
+    dist: { type: 'string', default: 'web/dist' },
+    lighthouse: { type: 'boolean', default: false },
+    url: { type: 'string', default: 'http://127.0.0.1:3000' },
+    token: { type: 'string', default: 'x.y' },
+  },
+});
+const dist = values.dist!;
+const html = fs.readFileSync(path.join(dist, 'index.html'), 'utf8');
+const gz = (file: string) => zlib.gzipSync(fs.readFileSync(path.join(dist, file)), { level: 9 }).length;
+
+/** Static imports of a built chunk (`import … from "./x.js"`, `import "./x.js"`), as dist-relative paths. */
+function staticImports(file: string): string[] {
+  const text = fs.readFileSync(path.join(dist, file), 'utf8');
+  const out = new Set<string>();
+  const dir = path.posix.dirname(file);
+  // Static: `from"./a.js"` / `import"./a.js"` (not followed by `(`: dynamic imports are lazy routes).
+  for (const m of text.matchAll(/(?:\bfrom\s*|\bimport\s*)["'](\.{1,2}\/[^"']+\.(?:js|css))["']/g)) {
+    out.add(path.posix.normalize(path.posix.join(dir, m[1])));
+  }
+  return [...out];
+}
+
+function closure(start: string[]): Set<string> {
+  const seen = new Set<string>();
+  const stack = [...start];
+  while (stack.length) {
+    const f = stack.pop()!;
+    if (seen.has(f)) continue;
+    seen.add(f);
+    if (f.endsWith('.js')) stack.push(...staticImports(f));
+  }
+  return seen;
+}
+
+const entryJs = [...html.matchAll(/<script[^>]+src="\/?([^"]+)"/g)].map((m) => m[1]);
+const preloads = [...html.matchAll(/<link[^>]+rel="modulepreload"[^>]+href="\/?([^"]+)"/g)].map((m) => m[1]);
+const css = [...html.matchAll(/<link[^>]+rel="stylesheet"[^>]+href="\/?([^"]+)"/g)].map((m) => m[1]);
+const assets = fs.readdirSync(path.join(dist, 'assets'));
+const route = (name: string) => {
+  const js = assets.find((a) => a.startsWith(`${name}-`) && a.endsWith('.js'));
+  if (!js) throw new Error(`no chunk for ${name} in ${dist}/assets`);
+  const own = assets.filter((a) => a.startsWith(`${name}-`) && a.endsWith('.css')).map((a) => `assets/${a}`);
+  return [`assets/${js}`, ...own];
+};
+
+const manifestFile = path.join(dist, '.vite', 'manifest.json');
+let source = 'import statements of the built files';
+let shell = closure([...entryJs, ...preloads, ...css]);
+let phone = new Set([...shell, ...closure(route('RegisterPage'))]);
+let consoleFirst = new Set([...shell, ...closure(route('DashboardPage'))]);
+if (fs.existsSync(manifestFile)) {
+  source = 'Vite manifest';
+  const manifest: Record<string, { file: string; imports?: string[]; css?: string[]; isEntry?: boolean }> = JSON.parse(
+    fs.readFileSync(manifestFile, 'utf8'),
+  );
+  const walk = (keys: string[]) => {
+    const files = new Set<string>();
+    const seen = new Set<string>();
+    const stack = [...keys];
+    while (stack.length) {
+      const k = stack.pop()!;
+      if (seen.has(k) || !manifest[k]) continue;
+      seen.add(k);
+      files.add(manifest[k].file);
+      for (const c of manifest[k].css ?? []) files.add(c);
+      stack.push(...(manifest[k].imports ?? []));
+    }
+    return files;
+  };
+  const entry = Object.keys(manifest).filter((k) => manifest[k].isEntry);
+  const key = (name: string) => Object.keys(manifest).find((k) => k.endsWith(`/${name}.tsx`))!;
+  shell = walk(entry);
+  phone = new Set([...shell, ...walk([key('register/RegisterPage')])]);
+  consoleFirst = new Set([...shell, ...walk([key('dashboard/DashboardPage')])]);
+}
+const kb = (files: Set<string>) => +([...files].reduce((a, f) => a + gz(f), 0) / 1024).toFixed(1);
+const list = (files: Set<string>) =>
+  [...files].map((f) => ({ file: f, gzipKB: +(gz(f) / 1024).toFixed(1) })).sort((a, b) => b.gzipKB - a.gzipKB);
+
+let lighthouse: Record<string, unknown> | null = null;
+if (values.lighthouse) {
+  const bin = path.resolve('node_modules/.bin/lighthouse');
+  if (!fs.existsSync(bin)) throw new Error('npm package lighthouse is not installed');
+  const score = (url: string) => {
+    const out = path.join(os.tmpdir(), `jw-lh-${process.pid}.json`);
+    const r = spawnSync(
+      bin,
+      [
+        url,
+        '--only-categories=performance',
+        '--output=json',
+        `--output-path=${out}`,
+        '--chrome-flags=--headless --no-sandbox',
+        '--quiet',
+      ],
+      { env: { ...process.env, CHROME_PATH: '/usr/bin/chromium' }, stdio: 'inherit' },
+    );
+    if (r.status !== 0) throw new Error(`lighthouse failed on ${url}`);
+    return Math.round(JSON.parse(fs.readFileSync(out, 'utf8')).categories.performance.score * 100);
+  };
+  lighthouse = { dashboard: score(`${values.url}/`), phoneRegistration: score(`${values.url}/r/${values.token}`) };
+}
+
+writeResult('web', 'build', {
+  source,
+  consoleFirstLoadGzipKB: kb(consoleFirst),
+  phoneRegistrationFirstLoadGzipKB: kb(phone),
+  targets: { consoleKB: 600, phoneKB: 150 },
+  phoneFiles: list(phone),
+  consoleFiles: list(consoleFirst),
+  lighthouse,
+});
