@@ -28,6 +28,8 @@ declare module 'fastify' {
     allowPasswordChangePending?: boolean;
     /** Routes usable while an admin who must use TOTP has not enrolled yet (issue 11). */
     allowSecondFactorPending?: boolean;
+    /** Downloads of files someone uploaded, served under the type the uploader claimed (see download-headers.ts). */
+    uploadedContent?: boolean;
   }
 }
 

@@ -34,23 +34,35 @@ export const activitiesSection: DashboardSectionSource = {
             AND a.starts_at >= ${from}::timestamptz AND a.starts_at < ${to}::timestamptz
           GROUP BY x.id`,
     );
-    const youth = await many<{ id: number; registered: number; participants: number }>(
+    // Each registered youth is placed once, by the org that holds him (home grid's org, else branch), under the
+    // child of the subject org whose id follows the subject's path in his path ('/1/7/' + '42/…' → child 42);
+    // the subject's own figure is the sum of all. Linear in people (a join per child and person was not).
+    const youth = await many<{ child: number | null; registered: number; participants: number }>(
       database.db,
       sql`WITH took_part AS (
             SELECT DISTINCT s.person_id FROM activity_signups s
             JOIN activity_checkins k ON k.signup_id = s.id
             JOIN activities a ON a.id = s.activity_id
             WHERE a.district_id = ${scope.districtId} AND s.person_id IS NOT NULL
-              AND a.starts_at >= ${from}::timestamptz AND a.starts_at < ${to}::timestamptz)
-          SELECT x.id, count(p.id)::int AS registered, count(tp.person_id)::int AS participants
-          FROM (VALUES ${values}) AS x(id, path)
-          LEFT JOIN people p ON p.district_id = ${scope.districtId} AND p.status = 'registered' AND p.withdrawn_at IS NULL
-            AND EXISTS (SELECT 1 FROM orgs o LEFT JOIN grids g ON g.id = p.home_grid_id
-                        WHERE o.id = COALESCE(g.org_id, p.branch_org_id) AND o.path LIKE x.path || '%')
-          LEFT JOIN took_part tp ON tp.person_id = p.id
-          GROUP BY x.id`,
+              AND a.starts_at >= ${from}::timestamptz AND a.starts_at < ${to}::timestamptz),
+          placed AS (
+            SELECT p.id, substr(o.path, ${scope.org.path.length + 1}) AS rest
+            FROM people p
+            LEFT JOIN grids g ON g.id = p.home_grid_id
+            JOIN orgs o ON o.id = COALESCE(g.org_id, p.branch_org_id)
+            WHERE p.district_id = ${scope.districtId} AND p.status = 'registered' AND p.withdrawn_at IS NULL
+              AND o.district_id = ${scope.districtId} AND o.path LIKE ${`${scope.org.path}%`})
+          SELECT NULLIF(split_part(placed.rest, '/', 1), '')::int AS child,
+                 count(*)::int AS registered, count(tp.person_id)::int AS participants
+          FROM placed LEFT JOIN took_part tp ON tp.person_id = placed.id
+          GROUP BY 1`,
     );
-    const rates = new Map(youth.map((r) => [r.id, percent(r.participants, r.registered)]));
+    const registered = youth.reduce((n, r) => n + r.registered, 0);
+    const participants = youth.reduce((n, r) => n + r.participants, 0);
+    const rates = new Map<number, number>([
+      [scope.org.id, percent(participants, registered)],
+      ...youth.filter((r) => r.child !== null).map((r) => [r.child!, percent(r.participants, r.registered)] as const),
+    ]);
     const by = new Map(
       acts.map((r) => [
         r.id,

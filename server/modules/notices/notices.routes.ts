@@ -259,7 +259,7 @@ const noticeRoutesPlugin: FastifyPluginAsyncZod = async (app) => {
   );
   app.get(
     '/api/notices/:id/attachments/:attachmentId',
-    { schema: { tags, params: AttachmentParamSchema } },
+    { schema: { tags, params: AttachmentParamSchema }, config: { uploadedContent: true } },
     async (req, reply) => {
       const file = await notices.getAttachment(rt, req.actor(), req.params.id, req.params.attachmentId);
       reply
