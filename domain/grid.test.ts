@@ -17,6 +17,7 @@ import {
   mapBoundary,
   polsbyPopper,
   resolveCapacitySettings,
+  ruleCounts,
   threeOnesOf,
 } from './grid.ts';
 
@@ -90,6 +91,8 @@ describe('four ones and three ones', () => {
       hasBoundary: true,
       youthCount: 90,
       memberCount: 8,
+      registeredYouth: 0,
+      registeredMembers: 0,
       capacity: capacityOf(90, 8),
       fourOnes: fourOnesOf(full),
       threeOnes: threeOnesOf(full.channels),
@@ -99,6 +102,19 @@ describe('four ones and three ones', () => {
     expect(r).toMatchObject({ grids: 2, withBoundary: 1, youth: 240, members: 28, threeOnesComplete: 2 });
     expect(r.capacity).toEqual({ ok: 1, over: 1, under_used: 0, unknown: 0 });
     expect(r.fourOnes.complete).toBe(2);
+    // Once people are registered in a grid, their numbers count instead of the recorded ones.
+    addToRollup(r, { ...g, registeredYouth: 30, registeredMembers: 3 });
+    expect(r).toMatchObject({ grids: 3, youth: 270, members: 31 });
+  });
+  it('reads the registry once a grid has registered youth, the recorded counts before', () => {
+    expect(ruleCounts({ youthCount: 150, memberCount: 20, registeredYouth: 0, registeredMembers: 0 })).toEqual({
+      youth: 150,
+      members: 20,
+    });
+    expect(ruleCounts({ youthCount: 150, memberCount: 20, registeredYouth: 90, registeredMembers: 4 })).toEqual({
+      youth: 90,
+      members: 4,
+    });
   });
 });
 

@@ -120,6 +120,21 @@ export function capacityOf(
   return { status: 'ok', basis };
 }
 
+/**
+ * The counts the capacity rule reads: the people registered in the grid (registered, not withdrawn) once it has
+ * any, otherwise the counts recorded for it (a ledger figure entered before its youth were registered).
+ */
+export function ruleCounts(g: {
+  youthCount: number | null;
+  memberCount: number | null;
+  registeredYouth: number;
+  registeredMembers: number;
+}): { youth: number | null; members: number | null } {
+  return g.registeredYouth > 0
+    ? { youth: g.registeredYouth, members: g.registeredMembers }
+    : { youth: g.youthCount, members: g.memberCount };
+}
+
 /** Merges stored (possibly partial or outdated) settings over the defaults. */
 export function resolveCapacitySettings(stored: unknown): GridCapacitySettings {
   const parsed = GridCapacitySettingsPatchSchema.safeParse(stored ?? {});
@@ -202,6 +217,8 @@ export function addToRollup(
     hasBoundary: boolean;
     youthCount: number | null;
     memberCount: number | null;
+    registeredYouth: number;
+    registeredMembers: number;
     capacity: Capacity;
     fourOnes: FourOnes;
     threeOnes: ThreeOnes;
@@ -209,8 +226,9 @@ export function addToRollup(
 ): GridRollup {
   r.grids++;
   if (g.hasBoundary) r.withBoundary++;
-  r.youth += g.youthCount ?? 0;
-  r.members += g.memberCount ?? 0;
+  const counts = ruleCounts(g);
+  r.youth += counts.youth ?? 0;
+  r.members += counts.members ?? 0;
   r.capacity[g.capacity.status]++;
   for (const k of ['leader', 'physicalVenue', 'onlineVenue', 'serviceProject', 'complete'] as const) {
     if (g.fourOnes[k]) r.fourOnes[k]++;
@@ -403,8 +421,12 @@ export const GridSchema = z.object({
   venue: z.string().nullable(),
   channels: z.array(GridChannelSchema),
   serviceProject: z.string().nullable(),
+  /** recorded counts (entered or imported for the grid) */
   youthCount: z.number().int().nullable(),
   memberCount: z.number().int().nullable(),
+  /** people registered in the grid now (the capacity rule uses these once there are any) */
+  registeredYouth: z.number().int(),
+  registeredMembers: z.number().int(),
   linkedOrgs: z.array(RefSchema.extend({ kind: z.string() })),
   /** WGS-84 MultiPolygon, or null (circles, or not drawn yet) */
   boundary: MultiPolygonOutSchema.nullable(),

@@ -28,6 +28,8 @@ export type GridRow = {
   serviceProject: string | null;
   youthCount: number | null;
   memberCount: number | null;
+  registeredYouth: number;
+  registeredMembers: number;
   linkedOrgs: { id: number; name: string; kind: string }[];
   hasBoundary: boolean;
   /** GeoJSON MultiPolygon when asked for */
@@ -41,11 +43,20 @@ export type GridRow = {
 
 const parseJson = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
 
+/** The people registered in grid g now (people_home_grid_idx): `reg.youth`, `reg.members`. */
+const registryJoin = sql`LEFT JOIN LATERAL (
+    SELECT count(*)::int AS youth, count(*) FILTER (WHERE p.political_status = 'league_member')::int AS members
+    FROM people p WHERE p.home_grid_id = g.id AND p.status = 'registered' AND p.withdrawn_at IS NULL) reg ON TRUE`;
+/** The counts the capacity rule reads, as `ruleCounts` in domain/grid.ts: the registry once it has anyone. */
+const ruleYouth = sql`(CASE WHEN reg.youth > 0 THEN reg.youth ELSE g.youth_count END)`;
+const ruleMembers = sql`(CASE WHEN reg.youth > 0 THEN reg.members ELSE g.member_count END)`;
+
 function selectGrids(withBoundary: boolean): SQL {
   return sql`
     SELECT g.id, g.district_id, g.code, g.name, g.kind, g.org_id, o.name AS org_name, o.path AS org_path,
            g.leader_account_id, la.display_name AS leader_name, g.contact_account_id, ca.display_name AS contact_name,
-           g.venue, g.channels, g.service_project, g.youth_count, g.member_count, g.active, g.created_at, g.updated_at,
+           g.venue, g.channels, g.service_project, g.youth_count, g.member_count, reg.youth AS registered_youth,
+           reg.members AS registered_members, g.active, g.created_at, g.updated_at,
            g.boundary IS NOT NULL AS has_boundary,
            ${withBoundary ? sql`ST_AsGeoJSON(g.boundary, 7)` : sql`NULL`} AS boundary_json,
            ST_Area(g.boundary::geography) AS area_m2,
@@ -55,7 +66,8 @@ function selectGrids(withBoundary: boolean): SQL {
     FROM grids g
     JOIN orgs o ON o.id = g.org_id
     LEFT JOIN accounts la ON la.id = g.leader_account_id
-    LEFT JOIN accounts ca ON ca.id = g.contact_account_id`;
+    LEFT JOIN accounts ca ON ca.id = g.contact_account_id
+    ${registryJoin}`;
 }
 
 function toGridRow(r: any): GridRow {
@@ -75,6 +87,8 @@ function toGridRow(r: any): GridRow {
     serviceProject: r.service_project,
     youthCount: r.youth_count,
     memberCount: r.member_count,
+    registeredYouth: Number(r.registered_youth ?? 0),
+    registeredMembers: Number(r.registered_members ?? 0),
     linkedOrgs: parseJson(r.linked) ?? [],
     hasBoundary: r.has_boundary,
     boundary: r.boundary_json ? JSON.parse(r.boundary_json) : null,
@@ -117,9 +131,9 @@ export async function findGridIdByCode(ex: Executor, districtId: number, code: s
 /** The capacity rule in SQL, the same as `capacityOf` in domain/grid.ts (a test keeps them equal). */
 function capacityStatusSql(s: GridCapacitySettings): SQL {
   return sql`CASE
-    WHEN g.youth_count IS NULL AND g.member_count IS NULL THEN 'unknown'
-    WHEN g.youth_count <= ${s.youthMax + s.youthTolerance} OR g.member_count <= ${s.membersMax} THEN
-      CASE WHEN g.youth_count < ${s.youthFloor} THEN 'under_used' ELSE 'ok' END
+    WHEN ${ruleYouth} IS NULL AND ${ruleMembers} IS NULL THEN 'unknown'
+    WHEN ${ruleYouth} <= ${s.youthMax + s.youthTolerance} OR ${ruleMembers} <= ${s.membersMax} THEN
+      CASE WHEN ${ruleYouth} < ${s.youthFloor} THEN 'under_used' ELSE 'ok' END
     ELSE 'over' END`;
 }
 
@@ -151,7 +165,8 @@ export async function listGrids(
   const where = sql.join(conds, sql` AND `);
   const total = await one<{ n: number }>(
     ex,
-    sql`SELECT count(*)::int AS n FROM grids g JOIN orgs o ON o.id = g.org_id WHERE ${where}`,
+    sql`SELECT count(*)::int AS n FROM grids g JOIN orgs o ON o.id = g.org_id ${f.state ? registryJoin : sql``}
+        WHERE ${where}`,
   );
   const rows = await many(
     ex,

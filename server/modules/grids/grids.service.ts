@@ -11,6 +11,7 @@ import {
   type GridRollup,
   type GridUpdate,
   isCircleKind,
+  ruleCounts,
   threeOnesOf,
 } from '../../../domain/grid.ts';
 import type { Database } from '../../db/client.ts';
@@ -42,9 +43,10 @@ import {
 /** The API view of a stored grid: rules evaluated with the district's settings. */
 export function toGrid(row: GridRow, settings: GridCapacitySettings): Grid {
   const { orgPath: _p, hasBoundary: _h, ...rest } = row;
+  const counts = ruleCounts(row);
   return {
     ...rest,
-    capacity: capacityOf(row.youthCount, row.memberCount, settings),
+    capacity: capacityOf(counts.youth, counts.members, settings),
     fourOnes: fourOnesOf({
       leaderAccountId: row.leader?.id ?? null,
       venue: row.venue,

@@ -7,7 +7,7 @@ import gcoord from 'gcoord';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrgTreeNode } from '../../../domain/org.ts';
 import { many, one } from '../../db/sql.ts';
-import { addAccount, addOrg, buildWorld, PASSWORD } from '../../test/factories.ts';
+import { addAccount, addOrg, addPerson, buildWorld, PASSWORD } from '../../test/factories.ts';
 import { Client, createTestApp, type TestContext } from '../../test/harness.ts';
 
 let ctx: TestContext;
@@ -915,5 +915,37 @@ describe('contract', () => {
     ]) {
       expect(paths).toContain(p);
     }
+  });
+});
+
+describe('capacity from the registry', () => {
+  it('counts the people registered in a grid once it has any, the recorded figures before', async () => {
+    const res = await admin.post(
+      '/api/grids',
+      grid(world.v1.id, { code: 'REG-1', name: '登记网格', kind: 'interest', youthCount: 300, memberCount: 40 }),
+    );
+    expect(res.statusCode, res.body).toBe(201);
+    const gridId = res.json().id;
+    expect(res.json()).toMatchObject({ registeredYouth: 0, capacity: { status: 'over' } });
+    const overIds = async () =>
+      (await admin.get('/api/grids?state=over&pageSize=100')).json().items.map((g: any) => g.id);
+    expect(await overIds()).toContain(gridId);
+    // 90 youth registered in it (4 League members), 2 pending and 1 withdrawn who do not count.
+    const ids: number[] = [];
+    for (let i = 0; i < 93; i++) ids.push(await addPerson(ctx.database, world.v1, `登记${i}`));
+    await ctx.database.db.execute(sql`UPDATE people SET home_grid_id = ${gridId} WHERE id = ANY(${`{${ids}}`}::int[])`);
+    await ctx.database.db.execute(
+      sql`UPDATE people SET political_status = 'league_member' WHERE id = ANY(${`{${ids.slice(0, 4)}}`}::int[])`,
+    );
+    await ctx.database.db.execute(
+      sql`UPDATE people SET status = 'pending' WHERE id = ANY(${`{${ids.slice(90, 92)}}`}::int[])`,
+    );
+    await ctx.database.db.execute(
+      sql`UPDATE people SET status = 'withdrawn', withdrawn_at = now() WHERE id = ${ids[92]}`,
+    );
+    const now = (await admin.get(`/api/grids/${gridId}`)).json();
+    expect(now).toMatchObject({ youthCount: 300, registeredYouth: 90, registeredMembers: 4 });
+    expect(now.capacity).toEqual({ status: 'ok', basis: 'youth' });
+    expect(await overIds()).not.toContain(gridId); // the SQL filter reads the same counts
   });
 });
