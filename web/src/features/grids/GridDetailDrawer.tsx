@@ -137,6 +137,9 @@ export function GridDetailDrawer({
               </Descriptions.Item>
               <Descriptions.Item label={t('grids.field.youthCount')}>{data.youthCount ?? empty}</Descriptions.Item>
               <Descriptions.Item label={t('grids.field.memberCount')}>{data.memberCount ?? empty}</Descriptions.Item>
+              <Descriptions.Item label={t('grids.field.registered')}>
+                {data.registeredYouth} / {data.registeredMembers}
+              </Descriptions.Item>
               <Descriptions.Item label={t('grids.field.capacity')}>
                 <CapacityTag grid={data} />
               </Descriptions.Item>

@@ -250,6 +250,7 @@ export const en: Resources = {
       serviceProject: 'Service project',
       youthCount: 'Youth',
       memberCount: 'League members',
+      registered: 'Registered youth / members (the capacity rule uses these once there are any)',
       linkedOrgs: 'Linked orgs',
       boundary: 'Boundary',
       capacity: 'Capacity',

@@ -254,6 +254,7 @@ export const zhCN = {
       serviceProject: '服务项目',
       youthCount: '青年人数',
       memberCount: '团员人数',
+      registered: '已登记青年 / 团员（有登记后按此计算容量）',
       linkedOrgs: '下沉组织',
       boundary: '边界',
       capacity: '容量状态',
