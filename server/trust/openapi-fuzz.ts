@@ -323,8 +323,41 @@ function inBounds(n: number, s: Schema): boolean {
 }
 
 /** A value of a different JSON type than the schema wants (never null when the schema allows null). */
+/** Whether a value has a JSON type (and const/enum) the schema takes — for a union, any of its branches. */
+function fitsType(value: unknown, schema: Schema, doc: OpenApiDoc): boolean {
+  const s = resolve(schema, doc);
+  const branches = s.anyOf ?? s.oneOf;
+  if (branches) return branches.some((b: Schema) => fitsType(value, b, doc));
+  if (value === null) return s.nullable === true || s.type === 'null';
+  if (s.const !== undefined) return value === s.const;
+  if (s.enum) return s.enum.includes(value);
+  switch (Array.isArray(s.type) ? s.type[0] : s.type) {
+    case 'integer':
+      return Number.isSafeInteger(value);
+    case 'number':
+      return typeof value === 'number';
+    case 'string':
+      return typeof value === 'string';
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'array':
+      return Array.isArray(value);
+    case 'object':
+      return typeof value === 'object' && !Array.isArray(value);
+    default:
+      return true;
+  }
+}
+
 function wrongTypeArb(schema: Schema, doc: OpenApiDoc): fc.Arbitrary<unknown> {
   const s = resolve(schema, doc);
+  if (s.anyOf || s.oneOf) {
+    // A union (e.g. 'keqiao' | a set id): only values no branch takes are of the wrong type.
+    const wrong = ['not-a-number', '', 42, -1.5, 1.5, '12', true, [1, 'a'], { nested: { deep: [] } }, null].filter(
+      (v) => !fitsType(v, s, doc),
+    );
+    return fc.constantFrom(...wrong);
+  }
   const type = Array.isArray(s.type) ? s.type[0] : s.type;
   const options: unknown[] = [];
   if (type !== 'string' && !s.enum) options.push('not-a-number', '');
