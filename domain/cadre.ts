@@ -43,6 +43,8 @@ export const MAX_CONTACTS = 100;
 export const DEFAULT_VISIT_DAY = 9;
 
 const Id = z.coerce.number().int().positive().max(2147483647);
+/** An id inside a JSON body: a number, never coerced (`true` or `"7"` is a wrong type, not 1 or 7). */
+const BodyId = z.number().int().positive().max(2147483647);
 const DateStr = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/)
@@ -176,14 +178,14 @@ export const CadreDetailSchema = CadreSchema.extend({
 });
 export type CadreDetail = z.infer<typeof CadreDetailSchema>;
 
-export const ContactsAddSchema = z.object({ personIds: z.array(Id).min(1).max(MAX_CONTACTS) }).strict();
+export const ContactsAddSchema = z.object({ personIds: z.array(BodyId).min(1).max(MAX_CONTACTS) }).strict();
 export const ContactsAddResultSchema = z.object({ added: z.number().int(), total: z.number().int() });
 
 export const ContactParamsSchema = z.object({ id: Id, personId: Id });
 
 export const ContactLogCreateSchema = z
   .object({
-    personId: Id,
+    personId: BodyId,
     contactedOn: PastDate,
     channel: z.enum(CONTACT_CHANNELS),
     note: z.string().trim().max(500).nullable().default(null),
@@ -268,15 +270,15 @@ export const DistrictQuerySchema = z.object({ districtId: z.coerce.number().int(
 export const VisitCreateSchema = z
   .object({
     /** the visiting org (scope of the record) */
-    orgId: Id,
+    orgId: BodyId,
     visitedOn: PastDate,
     targetKind: z.enum(VISIT_TARGET_KINDS),
     /** the person visited (targetKind person) */
-    personId: Id.nullable().default(null),
+    personId: BodyId.nullable().default(null),
     /** the enterprise or organisation visited */
     targetName: z.string().trim().min(1).max(100).nullable().default(null),
     /** the cadre who visited (a cadre of the registry), if recorded */
-    visitorPersonId: Id.nullable().default(null),
+    visitorPersonId: BodyId.nullable().default(null),
     notes: z.string().trim().min(1).max(2000),
     /** 收集的诉求 demands collected; each can later become a service order */
     demands: z.array(z.string().trim().min(1).max(500)).max(20).default([]),
