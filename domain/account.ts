@@ -270,6 +270,8 @@ export const AccountUpdateSchema = z
     active: z.boolean().optional(),
     /** Reset to this password; the account must change it at next login, and any lock is lifted. */
     password: PasswordSchema.optional(),
+    /** Removes the authenticator binding (a lost phone); the account enrols again when its profile requires TOTP. */
+    resetTotp: z.literal(true).optional(),
   })
   .strict();
 
@@ -296,4 +298,6 @@ export const MeSchema = z.object({
   districtName: z.string().nullable(),
   permissions: z.array(z.string()),
   csrfToken: z.string(),
+  /** TOTP state: `pending` while an account that must use TOTP (等保 profile) has not enrolled yet. */
+  secondFactor: z.object({ enabled: z.boolean(), required: z.boolean(), pending: z.boolean() }),
 });

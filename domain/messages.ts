@@ -97,6 +97,11 @@ export const ERROR_MESSAGES = {
     en: 'Administrator accounts must set up an authenticator app (two-factor) first',
   },
   TOTP_NOT_STARTED: { status: 409, 'zh-CN': '请先生成绑定二维码', en: 'Start the authenticator setup first' },
+  TOTP_ALREADY_ENABLED: {
+    status: 409,
+    'zh-CN': '已绑定身份验证器；更换手机请联系管理员重置',
+    en: 'An authenticator is already set up; to change phones ask an administrator to reset it',
+  },
   SAME_PASSWORD: {
     status: 422,
     'zh-CN': '新密码不能与当前密码相同',
@@ -260,6 +265,32 @@ export const ERROR_MESSAGES = {
     'zh-CN': '该报到二维码已停用，请向网格长索取新的二维码',
     en: 'This registration code has been withdrawn; ask your grid leader for a new one',
   },
+  // ── captcha and the QR page's extras (issue 4) ──
+  CAPTCHA_REQUIRED: {
+    status: 429,
+    'zh-CN': '尝试次数较多，请输入图形验证码后再提交',
+    en: 'Too many attempts; enter the characters in the picture and submit again',
+  },
+  CAPTCHA_INVALID: {
+    status: 422,
+    'zh-CN': '图形验证码不正确或已过期，请看新的图片重新输入',
+    en: 'The picture code is wrong or has expired; enter the new one',
+  },
+  QR_TOKEN_BUSY: {
+    status: 429,
+    'zh-CN': '通过该二维码报到的人数过多，请稍等一分钟再提交',
+    en: 'Too many people are registering with this code right now; try again in a minute',
+  },
+  QR_GRID_NOT_AVAILABLE: {
+    status: 404,
+    'zh-CN': '所选网格不属于该二维码的组织，请重新选择',
+    en: 'The chosen grid does not belong to this code’s organisation',
+  },
+  QR_PERSON_NOT_FOUND: {
+    status: 404,
+    'zh-CN': '没有找到与该手机号和身份信息一致的登记，请填写报到表单',
+    en: 'No registration matches this phone and identity; please fill in the form',
+  },
   REGISTRATION_REPLAYED: {
     status: 409,
     'zh-CN': '该报到表单已提交过，请勿重复提交',
@@ -413,6 +444,27 @@ export const ERROR_MESSAGES = {
     status: 409,
     'zh-CN': '该指标体系已用于测评，不能修改；请复制后再修改',
     en: 'The indicator set is used by a round; copy it and edit the copy',
+  },
+  // Self-assessment and district review (issue 9, 0018) -----------------------------------------
+  ASSESSMENT_MODE: {
+    status: 409,
+    'zh-CN': '该测评轮次的方式不支持此操作（区级评分或自评+审核）',
+    en: 'The round’s mode does not allow this (district scoring or self-assessment with review)',
+  },
+  ASSESSMENT_SELF_STATE: {
+    status: 409,
+    'zh-CN': '该组织自评的当前状态不允许此操作',
+    en: 'The organisation’s self-assessment is not in a state that allows this',
+  },
+  ASSESSMENT_SELF_INCOMPLETE: {
+    status: 422,
+    'zh-CN': '还有题项未自评，全部打分后才能提交',
+    en: 'Some items have no self score yet; score every item before submitting',
+  },
+  ASSESSMENT_REVIEW_INCOMPLETE: {
+    status: 422,
+    'zh-CN': '审核须逐项确认或调整全部题项',
+    en: 'A review accepts or adjusts every item',
   },
   RANKING_SCHEME_NOT_FOUND: { status: 404, 'zh-CN': '排行方案不存在', en: 'Ranking scheme not found' },
   RANKING_PERIOD_NOT_FOUND: { status: 404, 'zh-CN': '排行期次不存在', en: 'Ranking period not found' },
@@ -579,7 +631,49 @@ export const ERROR_MESSAGES = {
   },
   RATING_DUPLICATE: { status: 409, 'zh-CN': '已经评过分了', en: 'Already rated' },
   CALL_NOT_FOUND: { status: 404, 'zh-CN': '召集令不存在或不在您的管辖范围内', en: 'Call not found' },
+  PLAN_APPROVAL_TOWN: {
+    status: 403,
+    'zh-CN': '本区设定活动方案由镇（街道）团委审批：须由方案所属镇街团委或团区委审批',
+    en: 'In this district plans are approved by the town committee: the plan’s town committee or the district decides',
+  },
+  PLAN_APPROVAL_DISTRICT: {
+    status: 403,
+    'zh-CN': '本区设定活动方案由团区委审批',
+    en: 'In this district plans are approved by the district committee',
+  },
+  INBOX_LINK_INVALID: {
+    status: 404,
+    'zh-CN': '链接无效，请打开短信中的完整链接',
+    en: 'This link is not valid; open the full link from your text message',
+  },
+  INBOX_LINK_EXPIRED: {
+    status: 410,
+    'zh-CN': '该链接已过期或已停用，下一条召集令短信会带来新链接',
+    en: 'This link has expired or was withdrawn; the next call’s text message brings a new one',
+  },
   TEAM_NOT_FOUND: { status: 404, 'zh-CN': '服务团队不存在或不在您的管辖范围内', en: 'Service team not found' },
+  // Photos (activity summaries, service orders; migration 0017) ---------------------------------
+  PHOTO_NOT_IMAGE: {
+    status: 400,
+    'zh-CN': '不是受支持的图片，只能上传 JPEG、PNG 或 WebP 照片',
+    en: 'Not a supported image; upload a JPEG, PNG or WebP photo',
+  },
+  PHOTO_DAMAGED: {
+    status: 400,
+    'zh-CN': '图片文件已损坏或不完整，请重新选择',
+    en: 'The image file is damaged or incomplete; choose it again',
+  },
+  PHOTO_DIMENSIONS: {
+    status: 400,
+    'zh-CN': '图片尺寸过大（不超过 4000 万像素）',
+    en: 'The image has too many pixels (40 megapixels at most)',
+  },
+  PHOTO_TOO_LARGE: {
+    status: 413,
+    'zh-CN': '图片过大（每张不超过 5 MB）',
+    en: 'The photo is too large (5 MB each at most)',
+  },
+  PHOTO_NOT_FOUND: { status: 404, 'zh-CN': '照片不存在', en: 'Photo not found' },
   PAYLOAD_TOO_LARGE: { status: 413, 'zh-CN': '提交的内容过大', en: 'The request is too large' },
   RATE_LIMITED: { status: 429, 'zh-CN': '请求过于频繁，请稍后再试', en: 'Too many requests; try again later' },
   INTERNAL: { status: 500, 'zh-CN': '服务器内部错误，请稍后再试', en: 'Internal server error' },
@@ -650,6 +744,7 @@ const CUSTOM_MESSAGES: Record<string, Record<Lang, string>> = {
   },
   'tower.orgOrGrid': { 'zh-CN': '请选择一个组织或一个网格', en: 'Choose either an organisation or a grid' },
   'attachment.base64': { 'zh-CN': '附件内容须为 base64 编码', en: 'Attachment content must be base64' },
+  'photo.base64': { 'zh-CN': '照片内容须为 base64 编码', en: 'Photo content must be base64' },
   'sms.code': { 'zh-CN': '验证码为 6 位数字', en: 'The code has 6 digits' },
   'order.trackingNo': { 'zh-CN': '受理编号格式不正确', en: 'Invalid tracking number' },
   'order.deadlineOrder': {

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { generate } from 'otplib';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ServerProcess, startServer } from '../server/test/server-process.ts';
@@ -181,6 +182,30 @@ describe('web console', () => {
     await page.close();
   });
 
+  it('the town admin sets up an authenticator; his next login asks for its code', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await login(page, 'jwcs.admin', 'Mine2026town');
+    await page.getByTestId('security-settings').click();
+    await page.getByTestId('totp-start').click();
+    await page.getByTestId('totp-qr').waitFor();
+    const secret = ((await page.getByTestId('totp-secret').textContent()) ?? '').trim();
+    expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
+    await page.getByTestId('totp-code').fill(await generate({ secret }));
+    await page.getByTestId('totp-confirm').click();
+    await page.getByTestId('totp-enabled').waitFor();
+    await shot(page, '09-totp-enabled');
+    await page.getByTestId('logout').click();
+
+    await login(page, 'jwcs.admin', 'Mine2026town');
+    await page.getByTestId('login-totp').waitFor();
+    // The code of the next 30-second step: the one used to enrol cannot be used twice.
+    await page.getByTestId('login-totp').fill(await generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 }));
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('header-user').waitFor();
+    expect(await page.getByTestId('header-user').textContent()).toBe('测试镇书记');
+    await page.close();
+  });
+
   it('switches the console to English', async () => {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await login(page, 'admin', PASSWORD);
@@ -188,7 +213,7 @@ describe('web console', () => {
     await page.getByTestId('lang-switch').click();
     await page.getByTestId('nav-orgs').click();
     await expect.poll(() => page.getByTestId('nav-orgs').textContent()).toMatch(/Org/i);
-    await shot(page, '09-english');
+    await shot(page, '10-english');
     await page.close();
   });
 });

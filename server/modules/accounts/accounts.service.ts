@@ -10,6 +10,7 @@ import { type Actor, requirePermission, resolveDistrict } from '../../lib/actor.
 import { AppError } from '../../lib/errors.ts';
 import { recordAudit } from '../audit/audit.repository.ts';
 import { hashPassword } from '../auth/password.ts';
+import { clearTotp } from '../auth/security.repository.ts';
 import { deleteSessionsOfAccount } from '../auth/sessions.repository.ts';
 import { loadOrgInScope } from '../orgs/orgs.service.ts';
 import {
@@ -98,10 +99,11 @@ export async function updateAccountById(
       active: patch.active,
       ...(passwordHash ? { passwordHash, mustChangePassword: true } : {}),
     });
-    if (passwordHash || patch.active === false) await deleteSessionsOfAccount(tx, found.id);
+    if (patch.resetTotp) await clearTotp(tx, found.id);
+    if (passwordHash || patch.resetTotp || patch.active === false) await deleteSessionsOfAccount(tx, found.id);
     const after = toAccount((await findAccountById(tx, found.id))!);
     await recordAudit(tx, actor, {
-      action: passwordHash ? 'account.password_reset' : 'account.update',
+      action: passwordHash ? 'account.password_reset' : patch.resetTotp ? 'account.totp_reset' : 'account.update',
       entity: 'account',
       entityId: found.id,
       districtId: found.districtId,

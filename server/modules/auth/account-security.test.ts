@@ -183,7 +183,14 @@ describe('TOTP second factor (等保 profile)', () => {
       const blocked = await admin.get('/api/orgs/tree');
       expect(blocked.statusCode).toBe(403);
       expect(blocked.json().code).toBe('TOTP_ENROLMENT_REQUIRED');
-      expect((await admin.get('/api/me')).statusCode).toBe(200);
+      const pendingMe = await admin.get('/api/me');
+      expect(pendingMe.statusCode).toBe(200);
+      expect(pendingMe.json().secondFactor).toEqual({ enabled: false, required: true, pending: true });
+      expect((await town.get('/api/me')).json().secondFactor).toEqual({
+        enabled: false,
+        required: false,
+        pending: false,
+      });
 
       const setup = await admin.post('/api/auth/totp/setup');
       expect(setup.statusCode).toBe(200);
@@ -203,6 +210,13 @@ describe('TOTP second factor (等保 profile)', () => {
       expect(wrong.json().errors[0].field).toBe('code');
       expect((await admin.post('/api/auth/totp/enable', { code: await generate({ secret }) })).statusCode).toBe(200);
       expect((await admin.get('/api/orgs/tree')).statusCode).toBe(200);
+      expect((await admin.get('/api/me')).json().secondFactor).toEqual({
+        enabled: true,
+        required: true,
+        pending: false,
+      });
+      // Once bound, a session cannot re-bind (that would switch the second factor off).
+      expect((await admin.post('/api/auth/totp/setup')).json().code).toBe('TOTP_ALREADY_ENABLED');
 
       // Next login: the code is required, a wrong one counts as a failure, a used one is refused.
       const noCode = await loginFrom(djbh.app, '10.5.0.1', 'admin_a', PASSWORD);
@@ -223,6 +237,22 @@ describe('TOTP second factor (等保 profile)', () => {
         sql`SELECT action FROM audit_log WHERE action LIKE 'auth.totp%' ORDER BY id`,
       );
       expect(audit.map((a) => a.action)).toEqual(['auth.totp_setup', 'auth.totp_enabled']);
+
+      // A lost phone: the platform admin removes the binding; the next login must enrol again.
+      const platform = new Client(djbh.app);
+      await platform.login('platform', PASSWORD);
+      await platform.post('/api/auth/totp/setup');
+      const [{ id }] = await many<{ id: number }>(
+        djbh.database.db,
+        sql`SELECT id FROM accounts WHERE username = 'admin_a'`,
+      );
+      expect((await platform.patch(`/api/accounts/${id}`, { resetTotp: true })).statusCode).toBe(403); // not enrolled
+      const platformSecret = (await platform.post('/api/auth/totp/setup')).json().secret;
+      await platform.post('/api/auth/totp/enable', { code: await generate({ secret: platformSecret }) });
+      expect((await platform.patch(`/api/accounts/${id}`, { resetTotp: true })).statusCode).toBe(200);
+      const again = await loginFrom(djbh.app, '10.5.0.3', 'admin_a', PASSWORD);
+      expect(again.statusCode).toBe(200);
+      expect(again.json().secondFactor).toEqual({ enabled: false, required: true, pending: true });
     } finally {
       await djbh.close();
     }

@@ -20,6 +20,7 @@ import {
   login,
   logout,
   permissionsOf,
+  secondFactorState,
   startTotpEnrolment,
   toAccount,
 } from './auth.service.ts';
@@ -39,12 +40,13 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     secure: app.config.secureCookies,
   };
 
-  async function meOf(account: AccountRow, csrfToken: string) {
+  async function meOf(account: AccountRow, csrfToken: string, sessionSecondFactor: boolean) {
     return {
       account: toAccount(account),
       districtName: account.districtId ? await getDistrictName(app.database.db, account.districtId) : null,
       permissions: permissionsOf(account),
       csrfToken,
+      secondFactor: await secondFactorState(app.database, account, sessionSecondFactor, policy),
     };
   }
 
@@ -55,14 +57,14 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: { tags: ['auth'], body: LoginSchema, response: { 200: MeSchema } },
     },
     async (req, reply) => {
-      const { token, csrfToken, account } = await login(
+      const { token, csrfToken, account, secondFactor } = await login(
         app.database,
         { ...req.body, previousToken: req.cookies[SESSION_COOKIE] },
         { ip: req.ip, lang: pickLang(req.headers['accept-language']) },
         policy,
       );
       reply.setCookie(SESSION_COOKIE, token, cookieOptions);
-      return meOf(account, csrfToken);
+      return meOf(account, csrfToken, secondFactor);
     },
   );
 
@@ -86,7 +88,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req) => {
       const ctx = req.sessionContext;
       if (!ctx) throw new AppError('UNAUTHENTICATED');
-      return meOf(ctx.account, ctx.csrfToken);
+      return meOf(ctx.account, ctx.csrfToken, ctx.secondFactor);
     },
   );
 

@@ -200,8 +200,25 @@ export async function resolveSession(
   };
 }
 
+/** What the console needs to know of an account's TOTP: enrolled, required by the profile, still to enrol. */
+export async function secondFactorState(
+  database: Database,
+  account: AccountRow,
+  sessionSecondFactor: boolean,
+  policy: Pick<AuthPolicy, 'passwordProfile'>,
+) {
+  const security = await accountSecurity(database.db, account.id);
+  return {
+    enabled: security.totpEnabled,
+    required: totpRequired(policy.passwordProfile, account.role),
+    pending: !sessionSecondFactor,
+  };
+}
+
 /** 绑定身份验证器 Starts (or restarts) TOTP enrolment: a new secret, shown once as a QR code. */
 export async function startTotpEnrolment(database: Database, ctx: SessionContext, policy: AuthPolicy) {
+  // Re-binding would switch the second factor off: a stolen session must not be able to do that.
+  if ((await accountSecurity(database.db, ctx.account.id)).totpEnabled) throw new AppError('TOTP_ALREADY_ENABLED');
   const secret = generateTotpSecret();
   await database.db.transaction(async (tx) => {
     await setPendingTotpSecret(tx, ctx.account.id, policy.cipher().encrypt(secret));

@@ -86,6 +86,12 @@ export async function setPendingTotpSecret(ex: Executor, accountId: number, seal
   );
 }
 
+export async function clearTotp(ex: Executor, accountId: number): Promise<void> {
+  await ex.execute(
+    sql`UPDATE accounts SET totp_secret = NULL, totp_enabled_at = NULL, totp_last_step = NULL WHERE id = ${accountId}`,
+  );
+}
+
 export async function enableTotp(ex: Executor, accountId: number, step: number): Promise<void> {
   await ex.execute(sql`UPDATE accounts SET totp_enabled_at = now(), totp_last_step = ${step} WHERE id = ${accountId}`);
 }

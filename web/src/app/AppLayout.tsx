@@ -1,4 +1,4 @@
-import { KeyOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
+import { KeyOutlined, LogoutOutlined, SafetyCertificateOutlined, UserOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { App, Button, Grid, Layout, Menu, type MenuProps, Select, Space, Tag, Tooltip, Typography, theme } from 'antd';
 import { Suspense, useMemo, useState } from 'react';
@@ -146,6 +146,16 @@ function HeaderBar() {
       <Tooltip title={t('header.changePassword')}>
         <Button type="text" icon={<KeyOutlined />} onClick={() => navigate('/password')} data-testid="change-password">
           {screens.lg ? t('header.changePassword') : null}
+        </Button>
+      </Tooltip>
+      <Tooltip title={t('security.menu')}>
+        <Button
+          type="text"
+          icon={<SafetyCertificateOutlined />}
+          onClick={() => navigate('/security')}
+          data-testid="security-settings"
+        >
+          {screens.xl ? t('security.menu') : null}
         </Button>
       </Tooltip>
       <LangSwitch />

@@ -2,6 +2,7 @@ import { createBrowserRouter, RouterProvider } from 'react-router-dom';
 import { PageSpinner } from '../components/PageSpinner.tsx';
 import { ChangePasswordPage } from '../features/auth/ChangePasswordPage.tsx';
 import { LoginPage } from '../features/auth/LoginPage.tsx';
+import { TotpPage } from '../features/auth/TotpPage.tsx';
 import { ComingSoonPage } from '../features/placeholders/ComingSoonPage.tsx';
 import { NotFoundPage, RequirePermission } from '../features/placeholders/NotFoundPage.tsx';
 import { AuthGate } from './AuthGate.tsx';
@@ -187,6 +188,7 @@ const router = createBrowserRouter([
         ],
       },
       { path: 'password', element: <ChangePasswordPage /> },
+      { path: 'security', element: <TotpPage /> },
       ...comingSoon,
       { path: '*', element: <NotFoundPage /> },
     ],

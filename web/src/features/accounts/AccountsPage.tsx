@@ -7,6 +7,7 @@ import {
   Form,
   Input,
   Modal,
+  Popconfirm,
   Select,
   Space,
   Table,
@@ -75,6 +76,15 @@ export function AccountsPage() {
     }
   };
 
+  const resetTotp = async (account: Account) => {
+    try {
+      await api('PATCH', `/api/accounts/${account.id}`, { body: { resetTotp: true } });
+      message.success(t('security.resetDone', { username: account.username }));
+    } catch (error) {
+      showError(error);
+    }
+  };
+
   const columns: TableColumnsType<Account> = [
     {
       title: t('accounts.col.username'),
@@ -127,6 +137,14 @@ export function AccountsPage() {
                 >
                   {t('accounts.action.resetPassword')}
                 </Button>
+                <Popconfirm
+                  title={t('security.resetConfirm', { name: a.displayName })}
+                  onConfirm={() => resetTotp(a)}
+                >
+                  <Button type="link" size="small" data-testid={`account-totp-reset-${a.id}`}>
+                    {t('security.resetAction')}
+                  </Button>
+                </Popconfirm>
                 <Button
                   type="link"
                   size="small"

@@ -6,10 +6,10 @@ import { Navigate, useLocation, useNavigate } from 'react-router-dom';
 import { LangSwitch } from '../../components/LangSwitch.tsx';
 import { PageSpinner } from '../../components/PageSpinner.tsx';
 import { useApiError } from '../../components/useApiError.ts';
-import { api } from '../../lib/api.ts';
+import { ApiError, api } from '../../lib/api.ts';
 import { type Me, SESSION_NOTICE_KEY, useMe, useSetSession } from './session.ts';
 
-type LoginForm = { username: string; password: string };
+type LoginForm = { username: string; password: string; totp?: string };
 
 export function LoginPage() {
   const { t } = useTranslation();
@@ -20,6 +20,8 @@ export function LoginPage() {
   const location = useLocation();
   const showError = useApiError();
   const [busy, setBusy] = useState(false);
+  /** Shown once the server answers TOTP_REQUIRED: this account has an authenticator. */
+  const [askCode, setAskCode] = useState(false);
   const [notice] = useState(() => {
     try {
       const text = sessionStorage.getItem(SESSION_NOTICE_KEY);
@@ -41,8 +43,13 @@ export function LoginPage() {
       setSession(session);
       navigate(from, { replace: true });
     } catch (error) {
-      showError(error, form);
-      form.setFieldValue('password', '');
+      if (error instanceof ApiError && error.code === 'TOTP_REQUIRED' && !askCode) {
+        setAskCode(true); // keep the password: the same submit goes again with the code
+      } else {
+        showError(error, form);
+        form.setFieldValue('password', '');
+        form.setFieldValue('totp', '');
+      }
     } finally {
       setBusy(false);
     }
@@ -88,6 +95,22 @@ export function LoginPage() {
           >
             <Input.Password prefix={<LockOutlined />} autoComplete="current-password" data-testid="login-password" />
           </Form.Item>
+          {askCode && (
+            <Form.Item
+              name="totp"
+              label={t('security.loginCode')}
+              extra={t('security.loginCodeHint')}
+              rules={[{ required: true, pattern: /^[0-9]{6}$/, message: t('security.codeRequired') }]}
+            >
+              <Input
+                inputMode="numeric"
+                autoComplete="one-time-code"
+                maxLength={6}
+                autoFocus
+                data-testid="login-totp"
+              />
+            </Form.Item>
+          )}
           <Button type="primary" htmlType="submit" block loading={busy} data-testid="login-submit">
             {t('auth.submit')}
           </Button>

@@ -4,6 +4,7 @@ import { noticesEn } from './notices.en.ts';
 import { ordersEn } from './orders.en.ts';
 import { peopleEn, registerEn } from './people.en.ts';
 import { awardsEn, budgetEn, dashboardSectionsEn, rankingsEn } from './rankings.en.ts';
+import { securityEn } from './security.en.ts';
 import { venuesEn } from './venues.en.ts';
 import type { Resources } from './zh-CN.ts';
 
@@ -626,6 +627,7 @@ export const en: Resources = {
   people: peopleEn,
   register: registerEn,
   venues: venuesEn,
+  security: securityEn,
   funds: fundsEn,
   notices: noticesEn,
   rankings: rankingsEn,

@@ -6,6 +6,7 @@ import { noticesZhCN } from './notices.zh-CN.ts';
 import { ordersZhCN } from './orders.zh-CN.ts';
 import { peopleZhCN, registerZhCN } from './people.zh-CN.ts';
 import { awardsZhCN, budgetZhCN, dashboardSectionsZhCN, rankingsZhCN } from './rankings.zh-CN.ts';
+import { securityZhCN } from './security.zh-CN.ts';
 import { venuesZhCN } from './venues.zh-CN.ts';
 
 const orgKind: Record<OrgKind, string> = {
@@ -629,6 +630,7 @@ export const zhCN = {
   people: peopleZhCN,
   register: registerZhCN,
   venues: venuesZhCN,
+  security: securityZhCN,
   funds: fundsZhCN,
   notices: noticesZhCN,
   rankings: rankingsZhCN,
