@@ -7,6 +7,8 @@ export type Config = {
   /** Folder of the embedded database (PGlite) when no DATABASE_URL is set. */
   dataDir: string;
   databaseUrl: string | null;
+  /** Production: the role owning the tables (migrations, restore); DATABASE_URL is then the narrower app role. */
+  ownerDatabaseUrl: string | null;
   demoPassword: string;
   /** Minutes of inactivity after which a session ends. */
   idleTimeoutMinutes: number;
@@ -46,6 +48,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST ?? '0.0.0.0',
     dataDir: path.resolve(env.JINGWEI_DATA_DIR ?? './data'),
     databaseUrl: env.DATABASE_URL || null,
+    ownerDatabaseUrl: env.JINGWEI_OWNER_DATABASE_URL || null,
     demoPassword: env.JINGWEI_DEMO_PASSWORD ?? 'Jingwei2026',
     idleTimeoutMinutes: Number(env.JINGWEI_IDLE_TIMEOUT_MINUTES ?? 30),
     secureCookies: env.JINGWEI_SECURE_COOKIES === 'true',

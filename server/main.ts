@@ -151,7 +151,8 @@ async function main(argv: string[], env: NodeJS.ProcessEnv) {
     case 'restore': {
       const file = positionals[0];
       if (!file) throw new Error('restore <file> [--force]');
-      const database = await openConfiguredDatabase(config);
+      // A restore truncates the audit log, which only the owner may do.
+      const database = await openConfiguredDatabase(config, { asOwner: true });
       try {
         const result = await restoreDatabase(database, file, values.force);
         // Restored rows come without planner statistics (and PGlite runs no autovacuum).

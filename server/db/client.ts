@@ -11,6 +11,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
+import { grantApplicationRole, roleOfUrl } from './roles.ts';
 import * as schema from './schema/index.ts';
 
 export const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
@@ -179,11 +180,28 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** Opens the database the configuration names and brings it to the latest migration. */
-export async function openConfiguredDatabase(config: {
-  databaseUrl: string | null;
-  dataDir: string;
-}): Promise<Database> {
+/**
+ * Opens the database the configuration names and brings it to the latest migration. With an owner URL
+ * (production on PostgreSQL, see server/db/roles.ts) the owner migrates and grants, and the application gets its
+ * own, narrower role; `asOwner` (restore) works as the owner.
+ */
+export async function openConfiguredDatabase(
+  config: { databaseUrl: string | null; ownerDatabaseUrl?: string | null; dataDir: string },
+  options: { asOwner?: boolean } = {},
+): Promise<Database> {
+  if (config.databaseUrl && config.ownerDatabaseUrl) {
+    const owner = await Database.open({ kind: 'postgresql', url: config.ownerDatabaseUrl, poolSize: 2 });
+    try {
+      await owner.migrate();
+      await grantApplicationRole(owner, roleOfUrl(config.databaseUrl));
+    } catch (err) {
+      await owner.close();
+      throw err;
+    }
+    if (options.asOwner) return owner;
+    await owner.close();
+    return Database.open({ kind: 'postgresql', url: config.databaseUrl });
+  }
   const database = config.databaseUrl
     ? await Database.open({ kind: 'postgresql', url: config.databaseUrl })
     : await Database.open({ kind: 'pglite', dataDir: config.dataDir });
