@@ -11,7 +11,8 @@
  *
  * Mix (weights): logins 8, dashboard overview 20, org tree 12, notice inbox 10, notice sends to one village 4,
  * orders created 6 and listed 8, QR registrations (public) 10, venue bookings 8 (409 conflicts expected),
- * people list 10, health 4. Sign-ups for activities are not in the mix: no activity module has landed.
+ * people list 10, activity sign-ups by QR (public) 8, health 4. The public endpoints' per-IP limits are raised:
+ * the load generator is one IP standing for many phones.
  * Exit code 1 when any 5xx was answered.
  */
 import { spawn } from 'node:child_process';
@@ -51,6 +52,8 @@ const env = {
   JINGWEI_DEMO: 'true',
   JINGWEI_DEMO_PASSWORD: PASSWORD,
   JINGWEI_LOGIN_RATE_LIMIT: '1000000',
+  JINGWEI_QR_RATE_LIMIT: '1000000',
+  JINGWEI_SIGNUP_RATE_LIMIT: '1000000',
   LOG_LEVEL: 'warn',
 };
 if (values.db === 'postgresql') {
@@ -169,8 +172,12 @@ const venue = ((await call('GET', '/api/venues?pageSize=20', { session: admin })
 const token = await call('POST', '/api/registration-tokens', { session: admin, body: { orgId: village.id } });
 const qr = token.json?.token;
 const qrInfo = qr ? (await call('GET', `/api/qr/${qr}`)).json : null;
+const openActivity = ((await call('GET', '/api/activities?status=open', { session: admin })).json?.items ?? [])[0];
+const signupToken = openActivity
+  ? (await call('POST', `/api/activities/${openActivity.id}/qr`, { session: admin })).json?.token
+  : null;
 console.error(
-  `soak: fixtures: town admin ${townAdmin}, village ${village.id}, venue ${venue?.id}, qr ${qr ? 'yes' : 'no'}`,
+  `soak: fixtures: activity ${openActivity?.id ?? 'none'}, town admin ${townAdmin}, village ${village.id}, venue ${venue?.id}, qr ${qr ? 'yes' : 'no'}`,
 );
 
 let phoneSeq = Math.floor(Math.random() * 1e7);
@@ -242,6 +249,14 @@ const ops = [
     },
   ],
   [10, 'people list', () => call('GET', '/api/people?pageSize=20', { session: admin })],
+  [
+    signupToken ? 8 : 0,
+    'activity sign-up',
+    () =>
+      call('POST', `/api/public/activity-qr/${signupToken}/signups`, {
+        body: { name: '压测报名', phone: `136${String(phoneSeq++ % 1e8).padStart(8, '0')}` },
+      }),
+  ],
   [4, 'health', () => call('GET', '/api/health')],
 ].filter(([w]) => w > 0);
 const totalWeight = ops.reduce((s, [w]) => s + w, 0);
@@ -313,8 +328,9 @@ while (Date.now() - t0 < durationS * 1000) {
     w.n++;
     w.lat.push(res.ms);
     w.statuses[res.status] = (w.statuses[res.status] ?? 0) + 1;
-    perOp[name] = perOp[name] ?? [];
-    perOp[name].push(res.ms);
+    perOp[name] = perOp[name] ?? { ms: [], statuses: {} };
+    perOp[name].ms.push(res.ms);
+    perOp[name].statuses[res.status] = (perOp[name].statuses[res.status] ?? 0) + 1;
     if (res.status >= 500 || res.status < 0) {
       w.s5xx++;
       all5xx.push({ op: name, status: res.status, body: JSON.stringify(res.json)?.slice(0, 200) });
@@ -349,9 +365,9 @@ const summary = {
   }, {}),
   first5xx: all5xx.slice(0, 5),
   perOp: Object.fromEntries(
-    Object.entries(perOp).map(([k, v]) => {
-      const sorted = [...v].sort((a, b) => a - b);
-      return [k, { n: v.length, p50: Math.round(pct(sorted, 50)), p99: Math.round(pct(sorted, 99)) }];
+    Object.entries(perOp).map(([k, { ms, statuses }]) => {
+      const sorted = [...ms].sort((a, b) => a - b);
+      return [k, { n: ms.length, p50: Math.round(pct(sorted, 50)), p99: Math.round(pct(sorted, 99)), statuses }];
     }),
   ),
   windows,
