@@ -103,6 +103,9 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
         frameAncestors: ["'none'"],
         objectSrc: ["'none'"],
         baseUri: ["'self'"],
+        // Only behind TLS: on a plain-HTTP intranet install (http://192.168.x.x) the browser would otherwise
+        // rewrite every script URL to https:// and the console would never load.
+        upgradeInsecureRequests: config.secureCookies ? [] : null,
       },
     },
     hsts: config.secureCookies,
@@ -134,7 +137,10 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
     routePrefix: '/api/docs',
     staticCSP: true,
     // swagger-ui's own CSP allows framing by the same origin; no page of ours may be framed.
-    transformStaticCSP: (csp) => csp.replace(/frame-ancestors [^;]*/, "frame-ancestors 'none'"),
+    transformStaticCSP: (csp) => {
+      const framed = csp.replace(/frame-ancestors [^;]*/, "frame-ancestors 'none'");
+      return config.secureCookies ? framed : framed.replace(/\s*upgrade-insecure-requests;?/, '');
+    },
   });
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
   await app.register(authPlugin);

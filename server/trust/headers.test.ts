@@ -41,11 +41,14 @@ describe('security headers', () => {
     expect(res.headers['x-powered-by']).toBeUndefined();
     expect(res.headers.server).toBeUndefined();
     expect(res.headers['strict-transport-security']).toBeUndefined();
+    // Plain HTTP (a town office intranet): upgrading would send the browser to https:// for every script.
+    expect(csp).not.toMatch(/upgrade-insecure-requests/);
   });
 
   it('HSTS and Secure cookies when JINGWEI_SECURE_COOKIES=true', async () => {
     const res = await secure.app.inject({ method: 'GET', url: '/api/health' });
     expect(res.headers['strict-transport-security']).toMatch(/max-age=\d{7,}/);
+    expect(String(res.headers['content-security-policy'])).toMatch(/upgrade-insecure-requests/);
     const problem = await secure.app.inject({ method: 'GET', url: '/api/me' });
     expect(problem.headers['strict-transport-security']).toMatch(/max-age=\d{7,}/);
     const login = await secure.app.inject({
