@@ -173,7 +173,21 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
 async function registerWebConsole(app: FastifyInstance, config: Config) {
   const indexFile = config.webDist ? path.join(config.webDist, 'index.html') : null;
   const hasWeb = !!indexFile && fs.existsSync(indexFile);
-  if (hasWeb) await app.register(fastifyStatic, { root: config.webDist!, wildcard: false, index: false });
+  if (hasWeb)
+    await app.register(fastifyStatic, {
+      root: config.webDist!,
+      wildcard: false,
+      index: false,
+      // The build writes .br/.gz beside each asset (vite.config.ts); hashed asset names never change content,
+      // so browsers keep them for a year, while index.html is revalidated on every visit.
+      preCompressed: true,
+      cacheControl: false, // ours, below
+      setHeaders: (res, file) =>
+        res.setHeader(
+          'cache-control',
+          file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+        ),
+    });
   app.setNotFoundHandler((req, reply) => {
     const lang = pickLang(req.headers['accept-language']);
     // Client-side routes get the console; API paths and missing build assets are plain 404s.
