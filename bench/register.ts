@@ -96,6 +96,10 @@ try {
   await database.migrate();
   await seedDemo(database, 'Bench2026pass');
   process.env.JINGWEI_QR_RATE_LIMIT = '100000000'; // one loopback IP plays thousands of phones
+  // …so neither the captcha per IP and code nor the per-code limits may stop it (their upsert still runs).
+  process.env.JINGWEI_CAPTCHA_AFTER = '100000000';
+  process.env.JINGWEI_CAPTCHA_TOKEN_PER_MINUTE = '100000000';
+  process.env.JINGWEI_QR_TOKEN_PER_MINUTE = '100000000';
   const config = {
     ...loadConfig(),
     dataDir,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PhoneInputSchema } from './person.ts';
+import { MAX_SUMMARY_PHOTOS, PhotoSchema, PhotoUploadSchema } from './photo.ts';
 
 /**
  * 活动 activities: themes (征集主题) → plans (活动方案) → activities → sign-up / attendance →
@@ -452,6 +453,8 @@ export const SummarySchema = z.object({
   outcome: z.string().nullable(),
   spendFen: z.number().int(),
   createdAt: z.string(),
+  /** 总结照片 (re-encoded, no metadata) */
+  photos: z.array(PhotoSchema),
 });
 export const ActivityDetailSchema = ActivitySchema.extend({
   summary: SummarySchema.nullable(),
@@ -512,6 +515,8 @@ export const SummaryCreateSchema = z
     attendance: z.number().int().min(0).max(1000000).optional(),
     outcome: LongText(2000).optional(),
     spendFen: Fen.default(0),
+    /** 总结照片: JPEG/PNG/WebP checked by content, ≤ 5 MB each; stored with the summary or not at all */
+    photos: z.array(PhotoUploadSchema).max(MAX_SUMMARY_PHOTOS).default([]),
   })
   .strict();
 
@@ -529,7 +534,15 @@ export const PublicActivitySchema = z.object({
   signupOpensAt: z.string(),
   signupClosesAt: z.string(),
   checkinOpensAt: z.string(),
-  summary: z.object({ text: z.string(), attendance: z.number().int(), outcome: z.string().nullable() }).nullable(),
+  summary: z
+    .object({
+      text: z.string(),
+      attendance: z.number().int(),
+      outcome: z.string().nullable(),
+      /** served by /api/public/photos/:id */
+      photos: z.array(PhotoSchema),
+    })
+    .nullable(),
   rating: z.object({ count: z.number().int(), average: z.number().nullable() }),
   ratings: z.array(RatingSchema),
 });

@@ -155,9 +155,11 @@ export const RoundCreateSchema = z
     deadline: z.iso.datetime({ offset: true }),
     /** Orgs assessed (e.g. all towns). */
     orgIds: z.array(z.number().int().positive()).min(1).max(500),
-    /** Accounts that score (district cadres). */
+    /** Accounts that score (district cadres); in a self_review round, the district reviewers. */
     assessorIds: z.array(z.number().int().positive()).min(1).max(100),
     thresholds: BandThresholdsSchema.optional(),
+    /** district: the assessors score every org; self_review: each org scores itself, the assessors review */
+    mode: z.enum(['district', 'self_review']).optional(),
   })
   .strict();
 
@@ -171,7 +173,11 @@ export const RoundSchema = z.object({
   deadline: z.string(),
   status: z.enum(['open', 'closed']),
   thresholds: z.object({ veryGood: z.number(), acceptable: z.number() }),
-  orgs: z.array(z.object({ id: z.number().int(), name: z.string() })),
+  mode: z.enum(['district', 'self_review']),
+  /** state: of the org's self-assessment in a self_review round (always pending in a district round) */
+  orgs: z.array(
+    z.object({ id: z.number().int(), name: z.string(), state: z.enum(['pending', 'self_submitted', 'reviewed']) }),
+  ),
   assessors: z.array(z.object({ id: z.number().int(), displayName: z.string() })),
   /** Scores entered ÷ scores expected (orgs × assessors × items). */
   progress: z.object({ entered: z.number().int(), expected: z.number().int() }),
@@ -241,10 +247,120 @@ export const AssessmentResultSchema = z.object({
   ),
   actionPoints: z.array(ItemResultSchema),
 });
+export const SELF_REVIEW_STATES = ['pending', 'self_submitted', 'reviewed'] as const;
+export type SelfReviewState = (typeof SELF_REVIEW_STATES)[number];
+
+/** Self score, reviewed score and their difference (reviewed − self), per item and overall. */
+export const SelfReviewSummarySchema = z.object({
+  state: z.enum(SELF_REVIEW_STATES),
+  /** false: the viewer may not see this org's self-assessment (only the org itself and the reviewers do) */
+  visible: z.boolean(),
+  selfOverall: z.number().nullable(),
+  reviewedOverall: z.number().nullable(),
+  difference: z.number().nullable(),
+  items: z.array(
+    z.object({
+      key: z.string(),
+      self: z.number().nullable(),
+      reviewed: z.number().nullable(),
+      difference: z.number().nullable(),
+    }),
+  ),
+});
 export const RoundResultsSchema = z.object({
   /** All orgs in the viewer's scope together (the district view for a district cadre). */
   combined: AssessmentResultSchema,
-  orgs: z.array(z.object({ orgId: z.number().int(), orgName: z.string(), result: AssessmentResultSchema })),
+  orgs: z.array(
+    z.object({
+      orgId: z.number().int(),
+      orgName: z.string(),
+      /** the reviewed scores in a self_review round (what counts) */
+      result: AssessmentResultSchema,
+      /** null in a district round */
+      selfReview: SelfReviewSummarySchema.nullable(),
+    }),
+  ),
+});
+
+/** Difference reviewed − self, to two decimals (null when either is missing). */
+export function scoreDifference(self: number | null, reviewed: number | null): number | null {
+  if (self === null || reviewed === null) return null;
+  return Math.round((reviewed - self) * 100) / 100;
+}
+
+// ---- Self-assessment and district review (自评 + 区级审核) ----
+
+const ScoreValue = z
+  .number()
+  .min(SCALE_MIN)
+  .max(SCALE_MAX)
+  .refine((v) => Math.abs(v * 100 - Math.round(v * 100)) < 1e-6, { message: 'at most two decimals' });
+
+/** An org's own scores (a draft until submitted); re-saving replaces the item's score. */
+export const SelfScoreEntrySchema = ScoreEntrySchema;
+
+export const SelfSubmitSchema = z.object({ orgId: z.number().int().positive() }).strict();
+
+/** The district's review of one org's self-assessment: every item accepted or adjusted (with a note). */
+export const SelfReviewEntrySchema = z
+  .object({
+    orgId: z.number().int().positive(),
+    items: z
+      .array(
+        z
+          .object({
+            itemKey: z.string().min(1).max(20),
+            decision: z.enum(['accepted', 'adjusted']),
+            /** the reviewed score of an adjusted item */
+            score: ScoreValue.optional(),
+            note: z.string().trim().max(500).nullish(),
+          })
+          .strict()
+          .superRefine((v, ctx) => {
+            if (v.decision === 'adjusted' && v.score === undefined)
+              ctx.addIssue({ code: 'custom', path: ['score'], message: 'an adjusted item needs its score' });
+            if (v.decision === 'adjusted' && !v.note)
+              ctx.addIssue({ code: 'custom', path: ['note'], message: 'an adjusted item needs a note' });
+            if (v.decision === 'accepted' && v.score !== undefined)
+              ctx.addIssue({ code: 'custom', path: ['score'], message: 'an accepted item keeps the self score' });
+          }),
+      )
+      .min(1)
+      .max(200),
+  })
+  .strict();
+
+export const SelfReviewQuerySchema = z
+  .object({
+    districtId: z.coerce.number().int().positive().optional(),
+    orgId: z.coerce.number().int().positive().max(2147483647),
+  })
+  .strict();
+
+/** One org's self-assessment with its review, item by item. */
+export const SelfReviewSchema = z.object({
+  roundId: z.number().int(),
+  orgId: z.number().int(),
+  orgName: z.string(),
+  state: z.enum(SELF_REVIEW_STATES),
+  selfSubmittedAt: z.string().nullable(),
+  selfSubmittedBy: z.string().nullable(),
+  reviewedAt: z.string().nullable(),
+  reviewedBy: z.string().nullable(),
+  /** what the caller may do now */
+  canSelfScore: z.boolean(),
+  canReview: z.boolean(),
+  items: z.array(
+    z.object({
+      itemKey: z.string(),
+      score: z.number().nullable(),
+      note: z.string().nullable(),
+      evidence: z.string().nullable(),
+      decision: z.enum(['accepted', 'adjusted']).nullable(),
+      reviewedScore: z.number().nullable(),
+      reviewNote: z.string().nullable(),
+    }),
+  ),
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { CaptchaAnswerSchema } from './captcha.ts';
 import { normalisePhone } from './identity.ts';
+import { MAX_REQUEST_PHOTOS, MAX_WORK_PHOTOS, PhotoSchema, PhotoUploadSchema } from './photo.ts';
 
 /** 点单来源 where a need comes from (Ouhai: 党政所需 / 群众所求 / 共青团所能, plus 青年之声 and visits). */
 export const ORDER_SOURCES = [
@@ -305,6 +307,10 @@ export const PublicOrderCreateSchema = z
       .string()
       .regex(/^[A-Za-z0-9_-]{8,64}$/)
       .optional(),
+    /** asked for after repeated attempts per IP or phone (CAPTCHA_REQUIRED) */
+    captcha: CaptchaAnswerSchema.optional(),
+    /** 现场照片 up to 3 (JPEG/PNG/WebP by content, 5 MB each); stored with the request only, never on their own */
+    photos: z.array(PhotoUploadSchema).max(MAX_REQUEST_PHOTOS).optional(),
   })
   .strict();
 
@@ -424,6 +430,8 @@ export const OrderDetailSchema = OrderSchema.extend({
     .optional(),
   /** on-site ratings by participants of a group service */
   participantRatings: z.object({ ratings: z.number().int(), satisfied: z.number().int() }).optional(),
+  /** 照片: the resident's request photos and the assignee's progress/completion photos (cadres only) */
+  photos: z.object({ request: z.array(PhotoSchema), work: z.array(PhotoSchema) }).optional(),
 });
 
 export const OrderListQuerySchema = z
@@ -758,6 +766,16 @@ export const OrderCompleteSchema = z
     note: z.string().trim().max(2000).optional(),
     /** 实际参与人数 of a group service */
     participants: z.number().int().min(0).max(100_000).optional(),
+    /** 完成照片 up to 6, stored with the completion or not at all */
+    photos: z.array(PhotoUploadSchema).max(MAX_WORK_PHOTOS).optional(),
+  })
+  .strict();
+
+/** 进展记录 the assignee records progress (a note, and photos) while working on an accepted order. */
+export const OrderProgressSchema = z
+  .object({
+    note: z.string().trim().min(1).max(2000),
+    photos: z.array(PhotoUploadSchema).max(MAX_WORK_PHOTOS).optional(),
   })
   .strict();
 

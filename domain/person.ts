@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CaptchaAnswerSchema } from './captcha.ts';
 import {
   ageOn,
   idBirthDate,
@@ -525,6 +526,10 @@ export const QrRegisterSchema = z
     guardianConsent: GuardianConsentSchema.nullish(),
     /** random id the page makes once per form; a replay of the same submission is refused */
     submissionId: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/),
+    /** an org code: the grid chosen on the page (e.g. the one suggested from the phone's position) */
+    gridId: z.number().int().positive().optional(),
+    /** asked for after repeated attempts (CAPTCHA_REQUIRED) */
+    captcha: CaptchaAnswerSchema.optional(),
   })
   .strict()
   .superRefine((v, ctx) => {

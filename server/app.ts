@@ -20,10 +20,13 @@ import type { Database } from './db/client.ts';
 import { jobsPlugin } from './jobs/queue.ts';
 import { countAccountsByOrg, countActiveAccountsOfOrg } from './modules/accounts/accounts.repository.ts';
 import { accountRoutes } from './modules/accounts/accounts.routes.ts';
+import { registerActivityMetrics } from './modules/activities/activities.metrics.ts';
 import { activityRoutes } from './modules/activities/activities.routes.ts';
+import { activityMoreRoutes } from './modules/activities/activities-more.routes.ts';
 import { assessmentRoutes } from './modules/assessments/assessments.routes.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
+import { captchaRoutes } from './modules/captcha/captcha.routes.ts';
 import { dashboardRoutes } from './modules/dashboard/dashboard.routes.ts';
 import { districtRoutes } from './modules/districts/districts.routes.ts';
 import { fundRoutes } from './modules/funds/funds.routes.ts';
@@ -32,11 +35,15 @@ import { gridRoutes } from './modules/grids/grids.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { ledgerRoutes } from './modules/ledgers/ledgers.routes.ts';
 import { noticeRoutes } from './modules/notices/notices.routes.ts';
+import { orderReminderRoutes } from './modules/orders/order-reminders.routes.ts';
+import { registerOrdersSection } from './modules/orders/orders.dashboard.ts';
+import { registerOrderMetrics } from './modules/orders/orders.metrics.ts';
 import { orderRoutes } from './modules/orders/orders.routes.ts';
 import { registerOrgDependent, registerRollupSource } from './modules/orgs/org-extensions.ts';
 import { orgRoutes } from './modules/orgs/orgs.routes.ts';
 import { countActivePeopleOfBranch, countMembersByOrg, countPeopleByOrg } from './modules/people/people.repository.ts';
 import { peopleRoutes } from './modules/people/people.routes.ts';
+import { photoRoutes } from './modules/photos/photos.routes.ts';
 import { registrationRoutes } from './modules/registrations/registrations.routes.ts';
 import { venueRoutes } from './modules/venues/venues.routes.ts';
 import authPlugin from './plugins/auth.ts';
@@ -87,6 +94,10 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   app.decorate('config', config);
   app.decorate('appVersion', VERSION);
   registerOrgExtensions();
+  // Ranking and grid-map metrics of activities and orders, the orders' overview section (issue 9).
+  registerActivityMetrics();
+  registerOrderMetrics();
+  registerOrdersSection();
 
   await app.register(errorsPlugin);
   await app.register(fastifyCookie);
@@ -157,6 +168,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   await app.register(ledgerRoutes);
   await app.register(dashboardRoutes);
   await app.register(registrationRoutes);
+  await app.register(captchaRoutes);
   await app.register(assessmentRoutes);
   await app.register(venueRoutes);
   await app.register(fundRoutes);
@@ -164,6 +176,9 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   await app.register(noticeRoutes);
   await app.register(orderRoutes);
   await app.register(activityRoutes);
+  await app.register(activityMoreRoutes);
+  await app.register(orderReminderRoutes);
+  await app.register(photoRoutes);
 
   await registerWebConsole(app, config);
   return app;

@@ -11,6 +11,8 @@ import type { Database } from './client.ts';
  */
 const FORMAT = 'jingwei-backup';
 const BATCH = 2000;
+/** Tables of large rows are read and restored in smaller batches (a photo is up to a few MB as hex text). */
+const BATCH_ROWS: Record<string, number> = { photos: 20 };
 /** Tables that reference themselves must be written parents first. */
 const ROW_ORDER: Record<string, string> = { orgs: 'depth, id' };
 /** PostGIS's own catalogue table is created by the extension, not by us. */
@@ -79,10 +81,11 @@ export async function backupDatabase(database: Database, file: string): Promise<
           `DECLARE backup_rows NO SCROLL CURSOR FOR SELECT t::text AS r FROM ${ident(table)} t ${ROW_ORDER[table] ? `ORDER BY ${ROW_ORDER[table]}` : ''}`,
         );
         for (;;) {
-          const batch = await query<{ r: string }>(`FETCH ${BATCH} FROM backup_rows`);
+          const size = BATCH_ROWS[table] ?? BATCH;
+          const batch = await query<{ r: string }>(`FETCH ${size} FROM backup_rows`);
           for (const { r } of batch) await write(r);
           total += batch.length;
-          if (batch.length < BATCH) break;
+          if (batch.length < size) break;
         }
         await query('CLOSE backup_rows');
       }
@@ -141,7 +144,7 @@ export async function restoreDatabase(database: Database, file: string, force = 
         const value = JSON.parse(line.value);
         if (typeof value === 'string') {
           batch.push(value);
-          if (batch.length >= BATCH) await flush();
+          if (batch.length >= (BATCH_ROWS[table] ?? BATCH)) await flush();
         } else {
           await flush();
           table = value.table;

@@ -10,6 +10,7 @@ import { insertAccount } from '../modules/accounts/accounts.repository.ts';
 import { hashPassword } from '../modules/auth/password.ts';
 import { createDistrictWithRoot } from '../modules/districts/districts.service.ts';
 import { insertOrg, type OrgRow } from '../modules/orgs/orgs.repository.ts';
+import { seedDemoActivityData } from './demo-activity-data.ts';
 import { seedDemoGrids } from './demo-grids.ts';
 import { seedDemoPeople } from './demo-people.ts';
 import { seedDemoVenues } from './demo-venues.ts';
@@ -143,6 +144,8 @@ export async function seedDemo(
     await seedDemoPeople(tx, districtId, rand, pii, scale);
     // Venues (阵地): a dozen across the towns, for the map and booking.
     await seedDemoVenues(tx, districtId, towns);
+    // A year of use: activities, service teams, calls, service orders and notices, dated relative to now.
+    await seedDemoActivityData(tx, districtId, { seed, scale, withPhones: pii !== null });
     await tx.execute(sql`INSERT INTO system_state (key, value) VALUES ('demo_seeded', ${JSON.stringify({ seed, districtId })}::jsonb)
       ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = now()`);
     return { districtId, orgs: orgCount, accounts };

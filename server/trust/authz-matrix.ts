@@ -29,9 +29,11 @@
  */
 
 import { ACTIVITY_PUBLIC_ROUTES, activityRules } from './matrix/activities.ts';
+import { ACTIVITY_ORDER_MORE_PUBLIC_ROUTES, activityOrderMoreRules } from './matrix/activities-orders-more.ts';
 import { assessmentRules } from './matrix/assessments.ts';
 import { authRules } from './matrix/auth.ts';
 import { cadreRules } from './matrix/cadres.ts';
+import { CAPTCHA_PUBLIC_ROUTES } from './matrix/captcha.ts';
 import {
   ALL,
   ANY_SESSION,
@@ -51,7 +53,8 @@ import { noticeRules } from './matrix/notices.ts';
 import { orderRules } from './matrix/orders.ts';
 import { orgRollupRules } from './matrix/orgs.ts';
 import { peopleRules } from './matrix/people.ts';
-import { registrationRules } from './matrix/registrations.ts';
+import { PHOTO_PUBLIC_ROUTES, photoRules } from './matrix/photos.ts';
+import { REGISTRATION_PUBLIC_ROUTES, registrationRules } from './matrix/registrations.ts';
 import { venueRules } from './matrix/venues.ts';
 
 export * from './matrix/common.ts';
@@ -75,6 +78,9 @@ export const PUBLIC_ROUTES: readonly string[] = [
   // 二维报到: the phone page a youth opens by scanning a registration code, and its form.
   'GET /api/qr/:token',
   'POST /api/qr/:token/register',
+  // …the grid suggested from the position and the one-tap confirm of a known person; the captcha image.
+  ...REGISTRATION_PUBLIC_ROUTES,
+  ...CAPTCHA_PUBLIC_ROUTES,
   // 阵地地图: the public map of a district's venues (no personal data, nothing about bookings).
   'GET /api/public/districts/:id/venues',
   // 点单: the resident's phone pages (SMS code, ordering, tracking and rating proven by token or phone) and the
@@ -97,6 +103,9 @@ export const PUBLIC_ROUTES: readonly string[] = [
   'GET /api/open311/v2/requests/:id.json',
   // 活动: the youth's phone pages (theme ideas, plan comments, the activity QR page) and published activities.
   ...ACTIVITY_PUBLIC_ROUTES,
+  ...ACTIVITY_ORDER_MORE_PUBLIC_ROUTES,
+  // 照片: photos of published activity summaries (the public activity page).
+  ...PHOTO_PUBLIC_ROUTES,
 ];
 
 /** Key: `METHOD url` exactly as Fastify registers it (`:id` params, no prefix added). */
@@ -301,6 +310,8 @@ export const AUTHZ_MATRIX: Record<string, RouteRule> = {
   ...noticeRules,
   ...orderRules,
   ...activityRules,
+  ...activityOrderMoreRules,
+  ...photoRules,
   ...authRules,
 };
 

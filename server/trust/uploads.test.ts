@@ -1,20 +1,33 @@
 /**
  * Uploads (issue 11): uploaded files are size-limited (notices.test.ts: 2 MiB per attachment, 413; ledgers:
  * 10 MB, 413; zip bombs: spreadsheet.test.ts) and served with safe headers — tested here for every media
- * type an uploader may claim. No image upload exists yet (no photos module); when one lands, its images must
- * be re-checked by content (magic bytes, re-encoded) and get a row here.
+ * type an uploader may claim. Photos (server/modules/photos: activity summaries, service orders) are re-checked
+ * by content — magic bytes and header dimensions, then decoded and re-encoded without metadata — and served
+ * inline under the stored image type only: their rows are in the second block (and photos.test.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  b64,
+  finishedActivity,
+  HTML_AS_JPG,
+  makeGif,
+  makeJpeg,
+  makePng,
+  makeWebp,
+  pngClaiming,
+  SVG,
+} from '../modules/photos/photo-fixtures.ts';
 import { buildWorld, PASSWORD } from '../test/factories.ts';
 import { Client, createTestApp, type TestContext } from '../test/harness.ts';
 import { isActiveContentType } from './download-headers.ts';
 
 let ctx: TestContext;
 let admin: Client;
+let world: Awaited<ReturnType<typeof buildWorld>>;
 
 beforeAll(async () => {
   ctx = await createTestApp({ JINGWEI_JOB_POLL_MS: '0' });
-  await buildWorld(ctx.database);
+  world = await buildWorld(ctx.database);
   admin = new Client(ctx.app);
   await admin.login('admin_a', PASSWORD);
 });
@@ -67,5 +80,48 @@ describe('downloads of uploaded files', () => {
     expect(isActiveContentType('image/png')).toBe(false);
     expect(isActiveContentType('TEXT/HTML; charset=utf-8')).toBe(true);
     expect(isActiveContentType('application/rss+xml')).toBe(true);
+  });
+});
+
+describe('photos: re-checked by content, served inline with safe headers', () => {
+  it('refuse what is not a JPEG/PNG/WebP by its bytes, serve the rest under the stored image type', async () => {
+    const png = await makePng();
+    const refused: [string, Buffer, string][] = [
+      ['page.html renamed .jpg', HTML_AS_JPG, 'PHOTO_NOT_IMAGE'],
+      ['x.svg', SVG, 'PHOTO_NOT_IMAGE'],
+      ['a.gif', await makeGif(), 'PHOTO_NOT_IMAGE'],
+      ['truncated.png', png.subarray(0, png.length - 8), 'PHOTO_DAMAGED'],
+      ['png + html polyglot', Buffer.concat([png, HTML_AS_JPG]), 'PHOTO_DAMAGED'],
+      ['bomb.png (50000 × 50000)', await pngClaiming(50_000, 50_000), 'PHOTO_DIMENSIONS'],
+    ];
+    for (const [name, bytes, code] of refused) {
+      const id = await finishedActivity(ctx.database, world.districtA, world.t1.id);
+      const res = await admin.post(`/api/activities/${id}/summary`, { text: '总结', photos: [b64(bytes)] });
+      expect(res.statusCode, name).toBe(400);
+      expect(res.json(), name).toMatchObject({ code, errors: [{ field: 'photos.0.dataBase64' }] });
+    }
+    const accepted: [string, Buffer, string][] = [
+      ['a.jpg', await makeJpeg(), 'image/jpeg'],
+      ['a.png', png, 'image/png'],
+      ['a.webp', await makeWebp(), 'image/webp'],
+    ];
+    const id = await finishedActivity(ctx.database, world.districtA, world.t1.id);
+    const res = await admin.post(`/api/activities/${id}/summary`, {
+      text: '总结',
+      photos: accepted.map(([, bytes]) => b64(bytes)),
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    for (const [i, photo] of res.json().summary.photos.entries()) {
+      const [name, , mime] = accepted[i];
+      const got = await admin.get(photo.url);
+      expect(got.statusCode, name).toBe(200);
+      expect(got.headers['content-type'], name).toBe(mime);
+      expect(got.headers['content-disposition'], name).toMatch(/^inline; filename="photo-\d+\.(jpg|png|webp)"$/);
+      expect(got.headers['x-content-type-options'], name).toBe('nosniff');
+      expect(got.headers['content-security-policy'], name).toMatch(/^sandbox; default-src 'none'/);
+      expect(got.headers['content-security-policy'], name).toMatch(/frame-ancestors 'none'/);
+      expect(got.headers['cache-control'], name).toBe('private, max-age=3600');
+      expect(isActiveContentType(String(got.headers['content-type']))).toBe(false);
+    }
   });
 });

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import {
   boolean,
   check,
+  foreignKey,
   index,
   integer,
   jsonb,
@@ -45,9 +46,14 @@ export const assessmentRounds = pgTable(
     deadline: ts('deadline').notNull(),
     status: varchar('status', { length: 10 }).notNull().default('open'),
     thresholds: jsonb('thresholds').notNull(),
+    /** district: the assessors score every org; self_review: each org scores itself, then the district reviews */
+    mode: varchar('mode', { length: 20 }).notNull().default('district'),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
-  (t) => [index('assessment_rounds_district_idx').on(t.districtId)],
+  (t) => [
+    index('assessment_rounds_district_idx').on(t.districtId),
+    check('assessment_rounds_mode_ck', sql`${t.mode} IN ('district', 'self_review')`),
+  ],
 );
 
 export const assessmentTargets = pgTable(
@@ -62,8 +68,64 @@ export const assessmentTargets = pgTable(
     districtId: integer('district_id')
       .notNull()
       .references(() => districts.id),
+    /** self_review rounds: pending → self_submitted → reviewed */
+    state: varchar('state', { length: 20 }).notNull().default('pending'),
+    selfSubmittedAt: ts('self_submitted_at'),
+    selfSubmittedBy: integer('self_submitted_by').references(() => accounts.id),
+    reviewedAt: ts('reviewed_at'),
+    reviewedBy: integer('reviewed_by').references(() => accounts.id),
   },
-  (t) => [primaryKey({ columns: [t.roundId, t.orgId] })],
+  (t) => [
+    primaryKey({ columns: [t.roundId, t.orgId] }),
+    check('assessment_targets_state_ck', sql`${t.state} IN ('pending', 'self_submitted', 'reviewed')`),
+  ],
+);
+
+/**
+ * 自评 an assessed org's own score of one item in a self_review round, and the district's review of
+ * it (accepted as is, or adjusted with a note). The reviewed score is what counts: on review it is
+ * also written to assessment_scores under the reviewer, where the results read it.
+ */
+export const assessmentSelfScores = pgTable(
+  'assessment_self_scores',
+  {
+    roundId: integer('round_id').notNull(),
+    orgId: integer('org_id').notNull(),
+    districtId: integer('district_id')
+      .notNull()
+      .references(() => districts.id),
+    itemKey: varchar('item_key', { length: 20 }).notNull(),
+    score: numeric('score', { precision: 4, scale: 2, mode: 'number' }).notNull(),
+    note: varchar('note', { length: 500 }),
+    evidence: varchar('evidence', { length: 500 }),
+    enteredBy: integer('entered_by')
+      .notNull()
+      .references(() => accounts.id),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+    /** accepted | adjusted (null until reviewed) */
+    decision: varchar('decision', { length: 10 }),
+    reviewedScore: numeric('reviewed_score', { precision: 4, scale: 2, mode: 'number' }),
+    reviewNote: varchar('review_note', { length: 500 }),
+    reviewedBy: integer('reviewed_by').references(() => accounts.id),
+    reviewedAt: ts('reviewed_at'),
+  },
+  (t) => [
+    primaryKey({ name: 'assessment_self_scores_pk', columns: [t.roundId, t.orgId, t.itemKey] }),
+    foreignKey({
+      name: 'assessment_self_scores_target_fk',
+      columns: [t.roundId, t.orgId],
+      foreignColumns: [assessmentTargets.roundId, assessmentTargets.orgId],
+    }),
+    check('assessment_self_scores_scale', sql`${t.score} BETWEEN 1 AND 7`),
+    check(
+      'assessment_self_scores_reviewed_scale',
+      sql`${t.reviewedScore} IS NULL OR ${t.reviewedScore} BETWEEN 1 AND 7`,
+    ),
+    check(
+      'assessment_self_scores_decision_ck',
+      sql`${t.decision} IS NULL OR ${t.decision} IN ('accepted', 'adjusted')`,
+    ),
+  ],
 );
 
 export const assessmentAssessors = pgTable(

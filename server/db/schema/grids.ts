@@ -98,5 +98,7 @@ export const districtSettings = pgTable('district_settings', {
     .primaryKey()
     .references(() => districts.id),
   gridCapacity: jsonb('grid_capacity').notNull().default(sql`'{}'::jsonb`),
+  /** activities: { planApprover: 'parent' | 'town' | 'district' } (migration 0019) */
+  activitySettings: jsonb('activity_settings').notNull().default(sql`'{}'::jsonb`),
   updatedAt: ts('updated_at').notNull().defaultNow(),
 });

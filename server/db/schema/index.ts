@@ -1,6 +1,8 @@
 export * from './activities.ts';
+export * from './activities-orders-more.ts';
 export * from './assessments.ts';
 export * from './cadres.ts';
+export * from './captcha.ts';
 export * from './core.ts';
 export * from './funds.ts';
 export * from './grids.ts';
@@ -9,6 +11,7 @@ export * from './ledgers.ts';
 export * from './notices.ts';
 export * from './orders.ts';
 export * from './people.ts';
+export * from './photos.ts';
 export * from './rollups.ts';
 export * from './trust.ts';
 export * from './venues.ts';

@@ -358,10 +358,13 @@ export const serviceOrderReminders = pgTable(
     dispatchNo: integer('dispatch_no').notNull(),
     dueAt: ts('due_at').notNull(),
     createdAt: ts('created_at').notNull().defaultNow(),
+    /** set in the transaction that hands the reminder to its channels (migration 0019) */
+    deliveredAt: ts('delivered_at'),
   },
   (t) => [
     uniqueIndex('service_order_reminders_uq').on(t.orderId, t.kind, t.dispatchNo),
     index('service_order_reminders_district_idx').on(t.districtId, t.createdAt),
+    index('service_order_reminders_undelivered_idx').on(t.id).where(sql`${t.deliveredAt} IS NULL`),
     check('service_order_reminders_kind_ck', sql`${t.kind} IN ('respond', 'complete')`),
   ],
 );

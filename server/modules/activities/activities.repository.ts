@@ -1,9 +1,11 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { DEFAULT_CATEGORIES, type PlanStatus, type RunStatus } from '../../../domain/activity.ts';
+import type { PlanApproverLevel } from '../../../domain/activity-more.ts';
 import type { Executor } from '../../db/sql.ts';
 import { iso, isoOrNull, many, one } from '../../db/sql.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { orgScopeCondition } from '../../lib/actor.ts';
+import { approvableCondition } from './approval.ts';
 
 /** A PostgreSQL int[] parameter (ids are validated integers). */
 export function intArray(ids: readonly number[]): SQL {
@@ -418,16 +420,16 @@ export async function listPlans(
   ex: Executor,
   actor: Actor,
   districtId: number,
-  f: { status?: string; themeId?: number; toApprove?: boolean },
+  /** toApprove: the district's approval level (submitted plans the actor may decide) */
+  f: { status?: string; themeId?: number; toApprove?: PlanApproverLevel },
 ) {
   const conds: SQL[] = [sql`p.district_id = ${districtId}`, orgScopeCondition(actor, districtId)];
   if (f.status) conds.push(sql`p.status = ${f.status}`);
   if (f.themeId) conds.push(sql`p.theme_id = ${f.themeId}`);
   if (f.toApprove) {
     conds.push(sql`p.status = 'submitted'`);
-    // the level above: strictly below the approver's own org (district admins: everything)
-    if (actor.role !== 'district_admin' && actor.role !== 'platform_admin' && actor.scopePath)
-      conds.push(sql`o.path <> ${actor.scopePath}`);
+    // the configured level above: the approver org or an org above it (approval.ts, same rule as mayApproveAt)
+    conds.push(approvableCondition(actor, f.toApprove));
   }
   const rows = await many(
     ex,

@@ -60,9 +60,11 @@ import {
   WalkInSchema,
 } from '../../../domain/activity.ts';
 import { IdParamSchema } from '../../../domain/common.ts';
+import { PHOTO_BODY_LIMIT } from '../../../domain/photo.ts';
 import { piiCipherFor } from '../../lib/crypto.ts';
 import { registerActivitiesSection } from './activities.dashboard.ts';
 import * as activities from './activities.service.ts';
+import { registerActivityPhotos } from './activity-photos.ts';
 import * as teams from './teams.service.ts';
 
 const TokenParamSchema = z.object({ token: z.string().max(100) });
@@ -94,6 +96,7 @@ export const activityRoutes: FastifyPluginAsyncZod = async (app) => {
   const baseUrl = (req: FastifyRequest) => configuredBase ?? `${req.protocol}://${req.host}`;
   const publicConfig = (max: number) => ({ public: true, rateLimit: { max, timeWindow: 60_000 } });
   registerActivitiesSection();
+  registerActivityPhotos();
 
   // ── categories ──
   app.get(
@@ -310,9 +313,11 @@ export const activityRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/activities/:id/summary',
     {
+      bodyLimit: PHOTO_BODY_LIMIT,
       schema: {
         tags,
-        description: 'The summary of a finished activity (attendance defaults to the number checked in).',
+        description:
+          'The summary of a finished activity (attendance defaults to the number checked in), with up to 9 photos (JPEG/PNG/WebP by content, 5 MB each, 20 MB in all); a refused photo leaves nothing written.',
         params: IdParamSchema,
         body: SummaryCreateSchema,
         response: { 201: ActivityDetailSchema },

@@ -32,6 +32,8 @@ import { loadOrgInScope } from '../orgs/orgs.service.ts';
 import { issueActivityToken, liveActivityToken, resolveActivityToken } from '../registrations/registrations.service.ts';
 import type { ActivityRow, PlanRow, ThemeRow } from './activities.repository.ts';
 import * as repo from './activities.repository.ts';
+import { insertSummaryPhotos, prepareSummaryPhotos, summaryPhotos } from './activity-photos.ts';
+import { approvalRefusal, mayApproveAt, planApproverLevel } from './approval.ts';
 
 /** Days an activity's code stays valid after the activity ends (ratings come in afterwards). */
 const TOKEN_DAYS_AFTER_END = 30;
@@ -39,12 +41,12 @@ const TOKEN_DAYS_AFTER_END = 30;
 const under = (path: string, scopePath: string | null) => scopePath === null || path.startsWith(scopePath);
 const _isDistrictWide = (actor: Actor) => actor.role === 'district_admin' || actor.role === 'platform_admin';
 
-/** 上一级审批 the level above a plan's org: an approver whose org is a strict ancestor, or the district. */
-export function mayApprove(actor: Actor, plan: { orgPath: string }): boolean {
-  if (actor.role === 'platform_admin') return true;
-  if (actor.role === 'district_admin') return under(plan.orgPath, actor.scopePath);
-  if (actor.role !== 'org_admin' || !actor.scopePath) return false;
-  return plan.orgPath.startsWith(actor.scopePath) && plan.orgPath !== actor.scopePath;
+/**
+ * 上一级审批 the level above a plan's org, as the district configured it (approval.ts): the approver
+ * org (parent, town or district committee) or an org above it; never the proposing org itself.
+ */
+export async function mayApprove(ex: Executor, actor: Actor, plan: { orgPath: string; districtId: number }) {
+  return mayApproveAt(actor, plan.orgPath, await planApproverLevel(ex, plan.districtId));
 }
 
 function fieldError(code: ConstructorParameters<typeof AppError>[0], field: string) {
@@ -337,7 +339,7 @@ export async function addPublicIdea(
 async function toPlan(ex: Executor, actor: Actor, p: PlanRow) {
   const [withGrids] = await repo.withGridRefs(ex, [p]);
   const { orgPath: _o, gridIds: _g, ...rest } = withGrids;
-  return { ...rest, canApprove: p.status === 'submitted' && mayApprove(actor, p) };
+  return { ...rest, canApprove: p.status === 'submitted' && (await mayApprove(ex, actor, p)) };
 }
 
 async function loadPlan(database: Database, actor: Actor, id: number): Promise<PlanRow> {
@@ -447,16 +449,17 @@ export async function updatePlan(database: Database, actor: Actor, id: number, p
 export async function searchPlans(database: Database, actor: Actor, q: z.infer<typeof PlanListQuerySchema>) {
   requirePermission(actor, 'activity.read');
   const d = resolveDistrict(actor, q.districtId);
+  const level = await planApproverLevel(database.db, d);
   const rows = await repo.listPlans(database.db, actor, d, {
     status: q.status,
     themeId: q.themeId,
-    toApprove: q.view === 'to_approve',
+    toApprove: q.view === 'to_approve' ? level : undefined,
   });
   const items = await repo.withGridRefs(database.db, rows);
   return {
     items: items.map(({ orgPath: _o, gridIds: _g, ...rest }) => ({
       ...rest,
-      canApprove: rest.status === 'submitted' && mayApprove(actor, { orgPath: _o }),
+      canApprove: rest.status === 'submitted' && mayApproveAt(actor, _o, level),
     })),
   };
 }
@@ -496,7 +499,10 @@ export async function transitionPlanAs(
 ) {
   requirePermission(actor, action === 'approve' || action === 'return' ? 'activity.approve' : 'activity.write');
   const p = await loadPlan(database, actor, id);
-  if ((action === 'approve' || action === 'return') && !mayApprove(actor, p)) throw new AppError('PLAN_APPROVAL_LEVEL');
+  if (action === 'approve' || action === 'return') {
+    const level = await planApproverLevel(database.db, p.districtId);
+    if (!mayApproveAt(actor, p.orgPath, level)) throw approvalRefusal(level);
+  }
   // "resubmit" is how a returned plan is submitted again; the client just says submit
   const effective = action === 'submit' && p.status === 'returned' ? 'resubmit' : action;
   const to = nextStatus(p.status, effective);
@@ -720,7 +726,7 @@ export async function getActivity(database: Database, pii: PiiCipher, actor: Act
   const a = await loadActivity(database, actor, id);
   return {
     ...(await toActivity(database.db, pii, baseUrl, a)),
-    summary: await repo.findSummary(database.db, id),
+    summary: await withSummaryPhotos(database.db, id, await repo.findSummary(database.db, id)),
     events: await repo.listEvents(database.db, { activityId: id }),
     rating: await repo.ratingStats(database.db, id),
   };
@@ -813,6 +819,8 @@ export async function summariseActivity(
   requirePermission(actor, 'activity.write');
   const a = await loadActivity(database, actor, id);
   if (!nextStatus(a.status, 'summarise')) throw new AppError('ACTIVITY_STATE');
+  // Photos are checked and re-encoded before the transaction: a bad one leaves nothing written.
+  const photos = await prepareSummaryPhotos(input.photos);
   await database.db.transaction(async (tx) => {
     if (!(await repo.transitionActivity(tx, id, ['finished'], 'summarised'))) throw new AppError('ACTIVITY_STATE');
     await repo.insertSummary(tx, {
@@ -824,6 +832,7 @@ export async function summariseActivity(
       spendFen: input.spendFen,
       by: actor.accountId,
     });
+    await insertSummaryPhotos(tx, { id, districtId: a.districtId, orgId: a.org.id }, actor.accountId, photos);
     await repo.insertEvent(tx, {
       districtId: a.districtId,
       planId: a.planId,
@@ -838,10 +847,14 @@ export async function summariseActivity(
       entity: 'activity',
       entityId: id,
       districtId: a.districtId,
-      after: { attendance: input.attendance ?? a.attended, spendFen: input.spendFen },
+      after: { attendance: input.attendance ?? a.attended, spendFen: input.spendFen, photos: photos.length },
     });
   });
   return getActivity(database, pii, actor, id, baseUrl);
+}
+
+async function withSummaryPhotos<T extends object>(ex: Executor, activityId: number, summary: T | null | undefined) {
+  return summary ? { ...summary, photos: await summaryPhotos(ex, activityId) } : null;
 }
 
 /** A new QR code for the activity; the previous ones stop working. */
@@ -996,7 +1009,14 @@ async function publicView(database: Database, a: ActivityRow) {
     signupOpensAt: a.signupOpensAt,
     signupClosesAt: a.signupClosesAt,
     checkinOpensAt: new Date(Date.parse(a.startsAt) - a.checkinBeforeMinutes * 60_000).toISOString(),
-    summary: summary ? { text: summary.text, attendance: summary.attendance, outcome: summary.outcome } : null,
+    summary: summary
+      ? {
+          text: summary.text,
+          attendance: summary.attendance,
+          outcome: summary.outcome,
+          photos: await summaryPhotos(database.db, a.id, true),
+        }
+      : null,
     rating: await repo.ratingStats(database.db, a.id),
     ratings: a.status === 'published' ? await repo.listRatings(database.db, a.id) : [],
   };

@@ -196,6 +196,34 @@ export async function gridsWithoutVolunteerTeam(ex: Executor, actor: Actor, dist
 
 // ── calls 召集令 ──────────────────────────────────────────────────────────────────────────────
 
+/**
+ * THE rule of who a call reaches (one place: the count when a call is published and the youth's
+ * inbox both use it): a registered, not withdrawn youth of the call's district whose home grid is in
+ * the call's grid set (when it names grids) and who has a skill in common with it (when it names
+ * skills). `grids` is an int[] and `skills` a text[] expression — the call's own values or its columns.
+ */
+export function callRecipientRule(v: { person: string; districtId: SQL; grids: SQL; skills: SQL }): SQL {
+  const p = sql.raw(v.person);
+  return sql`${p}.district_id = ${v.districtId} AND ${p}.status = 'registered' AND ${p}.withdrawn_at IS NULL
+    AND (cardinality(${v.grids}) = 0 OR ${p}.home_grid_id = ANY(${v.grids}))
+    AND (cardinality(${v.skills}) = 0 OR ${p}.skills ?| ${v.skills})`;
+}
+
+/** A text[] parameter of skills (quotes and backslashes dropped, as they were when the rule was a filter). */
+const textArray = (values: readonly string[]) =>
+  sql`${`{${values.map((s) => `"${s.replace(/["\\]/g, '')}"`).join(',')}}`}::text[]`;
+
+/** The rule over the columns of an activity_calls alias (the inbox: calls a person receives). */
+export function callRecipientRuleOfCall(person: string, call: string): SQL {
+  const c = sql.raw(call);
+  return callRecipientRule({
+    person,
+    districtId: sql`${c}.district_id`,
+    grids: sql`${c}.grid_ids`,
+    skills: sql`ARRAY(SELECT jsonb_array_elements_text(${c}.skills))`,
+  });
+}
+
 /** Registered youth of the district a call reaches: home grid in the set (if any), a skill in common (if any). */
 export async function countCallRecipients(
   ex: Executor,
@@ -205,9 +233,7 @@ export async function countCallRecipients(
   const r = await one<{ n: number }>(
     ex,
     sql`SELECT count(*)::int AS n FROM people p
-        WHERE p.district_id = ${districtId} AND p.status = 'registered' AND p.withdrawn_at IS NULL
-          ${f.gridIds.length ? sql`AND p.home_grid_id = ANY(${intArray(f.gridIds)})` : sql``}
-          ${f.skills.length ? sql`AND p.skills ?| ${`{${f.skills.map((s) => `"${s.replace(/["\\]/g, '')}"`).join(',')}}`}::text[]` : sql``}`,
+        WHERE ${callRecipientRule({ person: 'p', districtId: sql`${districtId}`, grids: intArray(f.gridIds), skills: textArray(f.skills) })}`,
   );
   return r?.n ?? 0;
 }

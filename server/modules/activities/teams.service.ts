@@ -15,6 +15,7 @@ import { recordAudit } from '../audit/audit.repository.ts';
 import { loadOrgInScope } from '../orgs/orgs.service.ts';
 import { liveActivityToken } from '../registrations/registrations.service.ts';
 import * as acts from './activities.repository.ts';
+import { enqueueCallNotices } from './call-inbox.service.ts';
 import type { TeamRow } from './teams.repository.ts';
 import * as repo from './teams.repository.ts';
 
@@ -279,6 +280,8 @@ export async function createCall(
       districtId: a.districtId,
       after: { activityId: a.id, recipients },
     });
+    // 我的召集令: the recipients are told by SMS with their personal inbox link (call-inbox.service.ts)
+    await enqueueCallNotices(tx, id, baseUrl);
     return id;
   });
   const [row] = await repo.listCalls(database.db, actor, a.districtId, id);

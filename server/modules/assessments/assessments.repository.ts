@@ -63,6 +63,7 @@ export type RoundRow = {
   deadline: string;
   status: 'open' | 'closed';
   thresholds: BandThresholds;
+  mode: 'district' | 'self_review';
   createdAt: string;
 };
 
@@ -81,6 +82,7 @@ function toRound(r: any): RoundRow {
     deadline: iso(r.deadline),
     status: r.status,
     thresholds: r.thresholds,
+    mode: r.mode ?? 'district',
     createdAt: iso(r.created_at),
   };
 }
@@ -126,12 +128,14 @@ export async function insertRound(
     thresholds: BandThresholds;
     orgIds: number[];
     assessorIds: number[];
+    mode?: 'district' | 'self_review';
   },
 ): Promise<number> {
   const row = await one<{ id: number }>(
     ex,
-    sql`INSERT INTO assessment_rounds (district_id, set_id, name, period, deadline, thresholds)
-        VALUES (${r.districtId}, ${r.setId}, ${r.name}, ${r.period}, ${r.deadline}, ${JSON.stringify(r.thresholds)}::jsonb)
+    sql`INSERT INTO assessment_rounds (district_id, set_id, name, period, deadline, thresholds, mode)
+        VALUES (${r.districtId}, ${r.setId}, ${r.name}, ${r.period}, ${r.deadline}, ${JSON.stringify(r.thresholds)}::jsonb,
+                ${r.mode ?? 'district'})
         RETURNING id`,
   );
   const id = row!.id;
@@ -143,9 +147,10 @@ export async function insertRound(
 }
 
 export async function roundOrgs(ex: Executor, roundId: number) {
-  return many<{ id: number; name: string }>(
+  return many<{ id: number; name: string; state: 'pending' | 'self_submitted' | 'reviewed' }>(
     ex,
-    sql`SELECT o.id, o.name FROM assessment_targets t JOIN orgs o ON o.id = t.org_id WHERE t.round_id = ${roundId} ORDER BY o.path`,
+    sql`SELECT o.id, o.name, t.state FROM assessment_targets t JOIN orgs o ON o.id = t.org_id
+        WHERE t.round_id = ${roundId} ORDER BY o.path`,
   );
 }
 

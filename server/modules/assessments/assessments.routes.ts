@@ -37,12 +37,18 @@ import {
   RoundSchema,
   ScoreEntrySchema,
   ScoreListSchema,
+  SelfReviewEntrySchema,
+  SelfReviewQuerySchema,
+  SelfReviewSchema,
+  SelfScoreEntrySchema,
+  SelfSubmitSchema,
 } from '../../../domain/assessment.ts';
 import { IdParamSchema } from '../../../domain/common.ts';
 import * as assessments from './assessments.service.ts';
 import * as awards from './awards.service.ts';
 import { registerBuiltinRankingMetrics } from './ranking-metrics.ts';
 import * as rankings from './rankings.service.ts';
+import * as selfReview from './self-review.service.ts';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const disposition = (fileName: string) =>
@@ -158,6 +164,65 @@ export const assessmentRoutes: FastifyPluginAsyncZod = async (app) => {
     '/api/assessments/rounds/:id/results',
     { schema: { tags, params: IdParamSchema, querystring: DistrictQuery, response: { 200: RoundResultsSchema } } },
     async (req) => assessments.getResults(db, req.actor(), req.params.id, req.query.districtId),
+  );
+
+  // ---- Self-assessment and district review (自评 + 区级审核, rounds of mode self_review) ----
+  app.get(
+    '/api/assessments/rounds/:id/self',
+    {
+      schema: {
+        tags,
+        description:
+          "One org's self-assessment and its review, item by item: for that org's own cadres and the district's reviewers",
+        params: IdParamSchema,
+        querystring: SelfReviewQuerySchema,
+        response: { 200: SelfReviewSchema },
+      },
+    },
+    async (req) => selfReview.getSelfReview(db, req.actor(), req.params.id, req.query.orgId, req.query.districtId),
+  );
+  app.put(
+    '/api/assessments/rounds/:id/self',
+    {
+      schema: {
+        tags,
+        description: 'The assessed org scores itself (a draft until submitted; re-saving replaces an item)',
+        params: IdParamSchema,
+        querystring: DistrictQuery,
+        body: SelfScoreEntrySchema,
+        response: { 200: SelfReviewSchema },
+      },
+    },
+    async (req) => selfReview.enterSelfScores(db, req.actor(), req.params.id, req.body, req.query.districtId),
+  );
+  app.post(
+    '/api/assessments/rounds/:id/self/submit',
+    {
+      schema: {
+        tags,
+        description: 'Submits the self-assessment (every item scored): pending → self_submitted',
+        params: IdParamSchema,
+        querystring: DistrictQuery,
+        body: SelfSubmitSchema,
+        response: { 200: SelfReviewSchema },
+      },
+    },
+    async (req) => selfReview.submitSelf(db, req.actor(), req.params.id, req.body.orgId, req.query.districtId),
+  );
+  app.post(
+    '/api/assessments/rounds/:id/review',
+    {
+      schema: {
+        tags,
+        description:
+          'A reviewer accepts or adjusts (score + note) every item of a submitted self-assessment; the reviewed scores count',
+        params: IdParamSchema,
+        querystring: DistrictQuery,
+        body: SelfReviewEntrySchema,
+        response: { 200: SelfReviewSchema },
+      },
+    },
+    async (req) => selfReview.reviewSelf(db, req.actor(), req.params.id, req.body, req.query.districtId),
   );
 
   app.get(

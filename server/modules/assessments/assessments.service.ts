@@ -9,6 +9,7 @@ import {
   keqiaoTemplate,
   type RoundCreateSchema,
   type ScoreEntrySchema,
+  scoreDifference,
 } from '../../../domain/assessment.ts';
 import { escapeSpreadsheetText } from '../../../domain/ledger.ts';
 import type { Database } from '../../db/client.ts';
@@ -37,6 +38,8 @@ import {
   updateSet,
   upsertScores,
 } from './assessments.repository.ts';
+import { countSelfScores, selfScoresOfOrgs, targetStates } from './self-review.repository.ts';
+import { selfAccess } from './self-review.service.ts';
 
 export function getTemplate() {
   return keqiaoTemplate();
@@ -77,14 +80,17 @@ export async function createSet(
 }
 
 async function describeRound(database: Database, round: RoundRow) {
+  const self = round.mode === 'self_review';
   const [orgs, assessors, entered] = await Promise.all([
     roundOrgs(database.db, round.id),
     roundAssessors(database.db, round.id),
-    countScores(database.db, round.id),
+    self ? countSelfScores(database.db, round.id) : countScores(database.db, round.id),
   ]);
   const items = round.definition.indicators.reduce((n, i) => n + i.items.length, 0);
   const { definition: _d, ...rest } = round;
-  return { ...rest, orgs, assessors, progress: { entered, expected: orgs.length * assessors.length * items } };
+  // A self_review round expects one self score per org and item (its review is tracked by the orgs' states).
+  const expected = orgs.length * (self ? 1 : assessors.length) * items;
+  return { ...rest, orgs, assessors, progress: { entered, expected } };
 }
 
 export async function getRounds(database: Database, actor: Actor, districtId?: number) {
@@ -94,7 +100,7 @@ export async function getRounds(database: Database, actor: Actor, districtId?: n
 }
 
 /** A round visible to the actor: assessed orgs in scope, or the actor scores in it; else 404 (audited). */
-async function loadRound(database: Database, actor: Actor, id: number, districtId?: number) {
+export async function loadRound(database: Database, actor: Actor, id: number, districtId?: number) {
   const visible = await listRounds(database.db, actor, resolveDistrict(actor, districtId));
   const round = visible.find((r) => r.id === id);
   if (!round) {
@@ -144,6 +150,7 @@ export async function createRound(
       thresholds: input.thresholds ?? DEFAULT_BANDS,
       orgIds,
       assessorIds,
+      mode: input.mode ?? 'district',
     });
     await recordAudit(tx, actor, {
       action: 'assessment.round_create',
@@ -168,6 +175,8 @@ export async function enterScores(
   const round = await loadRound(database, actor, roundId, districtId);
   const assessors = await roundAssessors(database.db, round.id);
   if (!assessors.some((a) => a.id === actor.accountId)) throw new AppError('FORBIDDEN');
+  // In a self_review round the counted scores come from the review (POST …/review), not from here.
+  if (round.mode === 'self_review') throw new AppError('ASSESSMENT_MODE');
   if (round.status !== 'open' || new Date(round.deadline) < new Date()) throw new AppError('ROUND_CLOSED');
   const orgs = await roundOrgs(database.db, round.id);
   if (!orgs.some((o) => o.id === input.orgId)) {
@@ -222,14 +231,57 @@ export async function getResults(database: Database, actor: Actor, roundId: numb
     entry.scores[r.item_key] = [...(entry.scores[r.item_key] ?? []), r.score];
     combined[r.item_key] = [...(combined[r.item_key] ?? []), r.score];
   }
-  return {
-    combined: aggregateScores(round.definition, combined, round.thresholds),
-    orgs: [...byOrg.entries()].map(([orgId, entry]) => ({
-      orgId,
-      orgName: entry.name,
-      result: aggregateScores(round.definition, entry.scores, round.thresholds),
-    })),
-  };
+  const orgs = [...byOrg.entries()].map(([orgId, entry]) => ({
+    orgId,
+    orgName: entry.name,
+    result: aggregateScores(round.definition, entry.scores, round.thresholds),
+  }));
+  if (round.mode !== 'self_review') {
+    return {
+      combined: aggregateScores(round.definition, combined, round.thresholds),
+      orgs: orgs.map((o) => ({ ...o, selfReview: null })),
+    };
+  }
+  // 自评 vs 审核: the counted (reviewed) result beside the org's own scores, for those who may see them.
+  const states = await targetStates(database.db, round.id);
+  const selfRows = await selfScoresOfOrgs(
+    database.db,
+    round.id,
+    orgs.map((o) => o.orgId),
+  );
+  const withSelf = await Promise.all(
+    orgs.map(async (o) => {
+      const state = states.get(o.orgId) ?? 'pending';
+      const { canSee } = await selfAccess(database, actor, round, o.orgId);
+      if (!canSee) {
+        return {
+          ...o,
+          selfReview: { state, visible: false, selfOverall: null, reviewedOverall: null, difference: null, items: [] },
+        };
+      }
+      const selfScores: Record<string, number[]> = {};
+      for (const r of selfRows) if (r.org_id === o.orgId) selfScores[r.item_key] = [r.score];
+      const selfResult = aggregateScores(round.definition, selfScores, round.thresholds);
+      const items = selfResult.indicators.flatMap((ind, i) =>
+        ind.items.map((item, j) => {
+          const reviewed = o.result.indicators[i].items[j].mean;
+          return { key: item.key, self: item.mean, reviewed, difference: scoreDifference(item.mean, reviewed) };
+        }),
+      );
+      return {
+        ...o,
+        selfReview: {
+          state,
+          visible: true,
+          selfOverall: selfResult.overall,
+          reviewedOverall: o.result.overall,
+          difference: scoreDifference(selfResult.overall, o.result.overall),
+          items,
+        },
+      };
+    }),
+  );
+  return { combined: aggregateScores(round.definition, combined, round.thresholds), orgs: withSelf };
 }
 
 /** One org's aggregated result in a round (no scope check: callers check the org). */
@@ -294,6 +346,38 @@ export async function resultsWorkbook(database: Database, actor: Actor, roundId:
     }
   }
   items.getColumn(2).width = 60;
+  // 自评与审核: self score, reviewed score (what counts) and their difference, per org the viewer may see
+  const compared = results.orgs.filter((o) => o.selfReview?.visible);
+  if (compared.length) {
+    const sheet = workbook.addWorksheet(en ? 'Self vs review' : '自评与审核');
+    sheet.addRow([
+      en ? 'Organisation' : '组织',
+      en ? 'Item' : '编号',
+      en ? 'Self' : '自评',
+      en ? 'Reviewed' : '审核',
+      en ? 'Difference' : '差值',
+    ]).font = { bold: true };
+    for (const o of compared) {
+      const sr = o.selfReview!;
+      sheet.addRow([
+        escapeSpreadsheetText(o.orgName),
+        en ? 'Overall' : '总体',
+        sr.selfOverall ?? '',
+        sr.reviewedOverall ?? '',
+        sr.difference ?? '',
+      ]).font = { bold: true };
+      for (const item of sr.items) {
+        sheet.addRow([
+          escapeSpreadsheetText(o.orgName),
+          item.key,
+          item.self ?? '',
+          item.reviewed ?? '',
+          item.difference ?? '',
+        ]);
+      }
+    }
+    sheet.getColumn(1).width = 24;
+  }
   return {
     buffer: Buffer.from(await workbook.xlsx.writeBuffer()),
     fileName: en ? `assessment-${roundId}.xlsx` : `测评结果-${roundId}.xlsx`,

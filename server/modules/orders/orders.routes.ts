@@ -31,8 +31,10 @@ import {
   SuggestionListSchema,
   TrackingParamSchema,
 } from '../../../domain/order.ts';
+import { PHOTO_BODY_LIMIT } from '../../../domain/photo.ts';
 import { piiCipherFor } from '../../lib/crypto.ts';
 import { smsSenderFromConfig } from '../../lib/sms.ts';
+import { orderPhotoRoutes } from './order-photos.routes.ts';
 import * as orders from './orders.service.ts';
 import { orderMoreRoutes } from './orders-more.routes.ts';
 
@@ -147,15 +149,26 @@ export const orderRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api/orders/:id/complete',
     {
+      bodyLimit: PHOTO_BODY_LIMIT,
       schema: {
         tags,
-        description: 'Completion with a note and, for a group service, the number of participants (attraction rate).',
+        description:
+          'Completion with a note, up to 6 photos and, for a group service, the number of participants (attraction rate).',
         params: IdParamSchema,
         body: OrderCompleteSchema,
         response: detail,
       },
     },
-    async (req) => orders.completeOrder(db, pii(), req.actor(), req.params.id, req.body?.note, req.body?.participants),
+    async (req) =>
+      orders.completeOrder(
+        db,
+        pii(),
+        req.actor(),
+        req.params.id,
+        req.body?.note,
+        req.body?.participants,
+        req.body?.photos,
+      ),
   );
   app.post(
     '/api/orders/:id/reject',
@@ -225,6 +238,7 @@ export const orderRoutes: FastifyPluginAsyncZod = async (app) => {
     '/api/public/districts/:id/orders',
     {
       config: publicConfig(20),
+      bodyLimit: PHOTO_BODY_LIMIT,
       schema: {
         tags,
         security: [],
@@ -237,7 +251,7 @@ export const orderRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req, reply) => {
       reply.code(201);
-      return orders.createPublicOrder(db, pii(), req.params.id, req.body);
+      return orders.createPublicOrder(db, pii(), req.params.id, req.body, req.ip);
     },
   );
 
@@ -307,4 +321,5 @@ export const orderRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   await app.register(orderMoreRoutes);
+  await app.register(orderPhotoRoutes);
 };

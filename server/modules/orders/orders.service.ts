@@ -31,6 +31,7 @@ import {
   rankSuggestions,
   SUGGESTION_WEIGHTS,
 } from '../../../domain/order.ts';
+import type { PhotoUpload } from '../../../domain/photo.ts';
 import type { Database } from '../../db/client.ts';
 import type { Executor } from '../../db/sql.ts';
 import { type Actor, requirePermission, resolveDistrict } from '../../lib/actor.ts';
@@ -38,8 +39,10 @@ import type { PiiCipher } from '../../lib/crypto.ts';
 import { AppError, pgErrorOf } from '../../lib/errors.ts';
 import type { SmsSender } from '../../lib/sms.ts';
 import { recordAudit } from '../audit/audit.repository.ts';
+import { captchaSettings, requireCaptchaIfNeeded } from '../captcha/captcha.service.ts';
 import { getDistrictName } from '../districts/districts.repository.ts';
 import { loadOrgInScope } from '../orgs/orgs.service.ts';
+import { insertRequestPhotos, insertWorkPhotos, orderPhotos, prepareOrderPhotos } from './order-photos.service.ts';
 import type { OrderRow } from './orders.repository.ts';
 import * as repo from './orders.repository.ts';
 import * as moreRepo from './orders-more.repository.ts';
@@ -59,13 +62,13 @@ function canDispatch(actor: Actor, row: OrderRow): boolean {
 }
 
 /** The assignee side: cadres of the subtree the order is assigned to. */
-function canWork(actor: Actor, row: OrderRow): boolean {
+export function canWork(actor: Actor, row: OrderRow): boolean {
   return (
     roleCan(actor.role, 'order.write') && inDistrict(actor, row.districtId) && under(row.assigneePath, actor.scopePath)
   );
 }
 
-function isVisible(actor: Actor, row: OrderRow): boolean {
+export function isVisible(actor: Actor, row: OrderRow): boolean {
   return (
     inDistrict(actor, row.districtId) &&
     (under(row.orgPath, actor.scopePath) || under(row.assigneePath, actor.scopePath))
@@ -130,7 +133,12 @@ export function toOrder(row: OrderRow, actor: Actor | null, pii: PiiCipher): Ord
 }
 
 /** An order the actor sees; otherwise 404 like a missing one (audited when it exists). */
-async function loadOrder(database: Database, actor: Actor, id: number, ex: Executor = database.db): Promise<OrderRow> {
+export async function loadOrder(
+  database: Database,
+  actor: Actor,
+  id: number,
+  ex: Executor = database.db,
+): Promise<OrderRow> {
   requirePermission(actor, 'order.read');
   const row = await repo.findOrder(ex, id);
   if (row && isVisible(actor, row)) return row;
@@ -160,13 +168,14 @@ export async function searchOrders(database: Database, pii: PiiCipher, actor: Ac
 
 export async function getOrder(database: Database, pii: PiiCipher, actor: Actor, id: number) {
   const row = await loadOrder(database, actor, id);
-  const [events, dispatches, reminders, participantRatings] = await Promise.all([
+  const [events, dispatches, reminders, participantRatings, photos] = await Promise.all([
     repo.listEvents(database.db, id),
     repo.listDispatches(database.db, id),
     more.remindersOf(database.db, id),
     moreRepo.participantRatingCounts(database.db, id),
+    orderPhotos(database.db, id),
   ]);
-  return { ...toOrder(row, actor, pii), events, dispatches, reminders, participantRatings };
+  return { ...toOrder(row, actor, pii), events, dispatches, reminders, participantRatings, photos };
 }
 
 // ── creating ──────────────────────────────────────────────────────────────────────────────────
@@ -328,8 +337,25 @@ export async function createPublicOrder(
   pii: PiiCipher,
   districtId: number,
   input: z.infer<typeof PublicOrderCreateSchema>,
+  ip = '',
 ) {
   if ((await getDistrictName(database.db, districtId)) === null) throw new AppError('DISTRICT_NOT_FOUND');
+  // 图形验证码 after repeated attempts per IP or per phone in 10 minutes (captcha.service.ts), before the
+  // SMS code is even looked at: wrong codes cost attempts too.
+  const limits = captchaSettings();
+  await requireCaptchaIfNeeded(
+    database,
+    pii,
+    [
+      { scope: `order:ip:${ip}`, windowSeconds: 600, captchaAfter: limits.orderIpAfter },
+      {
+        scope: `order:phone:${pii.blindIndex('phone', input.phone)}`,
+        windowSeconds: 600,
+        captchaAfter: limits.orderPhoneAfter,
+      },
+    ],
+    input.captcha,
+  );
   let gridId: number | null = null;
   let orgId: number | null = null;
   if (input.gridId) {
@@ -357,6 +383,9 @@ export async function createPublicOrder(
     throw new AppError('ORDERS_TOO_MANY');
   }
   const codeId = await verifySmsCode(database, pii, districtId, input.phone, 'order', input.code);
+  // 现场照片 checked by content once the phone is proven, before the transaction: a bad one writes nothing and
+  // leaves the code usable for the corrected form.
+  const photos = await prepareOrderPhotos(input.photos);
   try {
     return await database.db.transaction(async (tx) => {
       if (!(await repo.consumeSmsCode(tx, codeId))) {
@@ -397,8 +426,9 @@ export async function createPublicOrder(
         entity: 'service_order',
         entityId: id,
         districtId,
-        after: { trackingNo, source: menu ? 'menu' : 'resident', orgId, gridId },
+        after: { trackingNo, source: menu ? 'menu' : 'resident', orgId, gridId, photos: photos.length },
       });
+      await insertRequestPhotos(tx, { id, districtId, orgId: orgId! }, photos);
       return { trackingNo, token: accessToken(pii, trackingNo), status: 'submitted' as const };
     });
   } catch (err) {
@@ -759,14 +789,18 @@ export function startOrder(database: Database, pii: PiiCipher, actor: Actor, id:
   });
 }
 
-export function completeOrder(
+export async function completeOrder(
   database: Database,
   pii: PiiCipher,
   actor: Actor,
   id: number,
   note?: string,
   participants?: number,
+  photoUploads?: readonly PhotoUpload[],
 ) {
+  requirePermission(actor, 'order.write');
+  // 完成照片 checked before the step's transaction and stored inside it (order-photos.service.ts).
+  const photos = await prepareOrderPhotos(photoUploads);
   return step(database, pii, actor, id, 'complete', 'assignee', {
     fields: () => ({
       done_at: sql`now()`,
@@ -774,6 +808,7 @@ export function completeOrder(
       ...(participants === undefined ? {} : { participants }),
     }),
     note: note ?? null,
+    after: photos.length ? (tx, row) => insertWorkPhotos(tx, row, actor, photos) : undefined,
   });
 }
 

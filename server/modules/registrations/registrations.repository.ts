@@ -190,3 +190,47 @@ export async function saveRegistrationSettings(ex: Executor, districtId: number,
         ON CONFLICT (district_id) DO UPDATE SET auto_register = excluded.auto_register, updated_at = now()`,
   );
 }
+
+// ── location suggestion and grid choice on an org code (issue 4) ─────────────────────────────
+
+/** An active grid of the district whose responsible org lies in the subtree at `orgPath`. */
+export async function findGridInSubtree(ex: Executor, districtId: number, orgPath: string, gridId: number) {
+  return one<{ id: number; name: string; orgId: number }>(
+    ex,
+    sql`SELECT g.id, g.name, g.org_id AS "orgId" FROM grids g JOIN orgs o ON o.id = g.org_id
+        WHERE g.id = ${gridId} AND g.district_id = ${districtId} AND g.active AND o.path LIKE ${`${orgPath}%`}`,
+  );
+}
+
+/**
+ * 定位推荐网格: the grid of the subtree whose boundary covers the point (the smallest, when grids overlap),
+ * else the nearest within `maxMeters` (geodesic). The bounding-box test `&&` uses the GiST index of
+ * grids.boundary; 0.01° is more than 500 m in both directions below 60° latitude.
+ */
+export async function nearestGridInSubtree(
+  ex: Executor,
+  v: { districtId: number; orgPath: string; lng: number; lat: number; maxMeters: number },
+) {
+  const r = await one<{ id: number; name: string; org_name: string; inside: boolean; meters: number }>(
+    ex,
+    sql`WITH p AS (SELECT ST_SetSRID(ST_MakePoint(${v.lng}::float8, ${v.lat}::float8), 4326) AS pt)
+        SELECT g.id, g.name, o.name AS org_name, ST_Covers(g.boundary, p.pt) AS inside,
+               ST_Distance(g.boundary::geography, p.pt::geography) AS meters
+        FROM grids g JOIN orgs o ON o.id = g.org_id CROSS JOIN p
+        WHERE g.district_id = ${v.districtId} AND g.active AND g.boundary IS NOT NULL
+          AND o.path LIKE ${`${v.orgPath}%`}
+          AND g.boundary && ST_Expand(p.pt, 0.01)
+          AND ST_DWithin(g.boundary::geography, p.pt::geography, ${v.maxMeters}::float8)
+        ORDER BY ST_Covers(g.boundary, p.pt) DESC, ST_Distance(g.boundary::geography, p.pt::geography),
+                 ST_Area(g.boundary), g.id
+        LIMIT 1`,
+  );
+  if (!r) return null;
+  return {
+    id: r.id,
+    name: r.name,
+    orgName: r.org_name,
+    inside: r.inside,
+    distanceMeters: r.inside ? 0 : Math.round(Number(r.meters)),
+  };
+}

@@ -13,6 +13,13 @@ import {
   RegistrationTokenListSchema,
   RegistrationTokenSchema,
 } from '../../../domain/person.ts';
+import {
+  QrConfirmSchema,
+  QrIdentifyResultSchema,
+  QrIdentifySchema,
+  QrLocateResultSchema,
+  QrLocateSchema,
+} from '../../../domain/registration.ts';
 import { piiCipherFor } from '../../lib/crypto.ts';
 import * as registrations from './registrations.service.ts';
 
@@ -23,7 +30,9 @@ const DistrictQuerySchema = z.object({ districtId: z.coerce.number().int().posit
 /**
  * 二维报到 QR self-registration: cadres make, download and revoke codes; the public phone page reads
  * a code and registers. Env: JINGWEI_PUBLIC_BASE_URL (the address QR codes point at; default: the
- * request's own host), JINGWEI_QR_RATE_LIMIT (registrations per IP and minute, default 20).
+ * request's own host), JINGWEI_QR_RATE_LIMIT (registrations per IP and minute, default 20). Per code
+ * and per code + IP, counted in the database across servers: see scanRules in the service (captcha
+ * after repeated attempts, 429 for a code hammered beyond JINGWEI_QR_TOKEN_PER_MINUTE).
  */
 export const registrationRoutes: FastifyPluginAsyncZod = async (app) => {
   const db = app.database;
@@ -144,5 +153,56 @@ export const registrationRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req) => registrations.registerViaQr(db, pii(), req.params.token, req.body, req.ip),
+  );
+
+  app.post(
+    '/api/qr/:token/locate',
+    {
+      config: { public: true, rateLimit: { max: 30, timeWindow: 60_000 } },
+      schema: {
+        tags,
+        security: [],
+        description:
+          "Public: the grid of the code's org subtree containing the phone's position (WGS-84 or GCJ-02), else the nearest within 500 m. The position is not stored.",
+        params: TokenParamSchema,
+        body: QrLocateSchema,
+        response: { 200: QrLocateResultSchema },
+      },
+    },
+    async (req) => registrations.suggestGrid(db, pii(), req.params.token, req.body),
+  );
+
+  app.post(
+    '/api/qr/:token/identify',
+    {
+      config: { public: true, rateLimit: { max: registerLimit, timeWindow: 60_000 } },
+      schema: {
+        tags,
+        security: [],
+        description:
+          'Public: whether phone + ID number (or birth date) name one known person, for the one-tap confirm. Counted like the form (captcha after repeated attempts).',
+        params: TokenParamSchema,
+        body: QrIdentifySchema,
+        response: { 200: QrIdentifyResultSchema },
+      },
+    },
+    async (req) => registrations.identifyViaQr(db, pii(), req.params.token, req.body, req.ip),
+  );
+
+  app.post(
+    '/api/qr/:token/confirm',
+    {
+      config: { public: true, rateLimit: { max: registerLimit, timeWindow: 60_000 } },
+      schema: {
+        tags,
+        security: [],
+        description:
+          "Public: one-tap confirm of a known person (phone + ID number or birth date): joins the code's grid through the review list, like a re-registration.",
+        params: TokenParamSchema,
+        body: QrConfirmSchema,
+        response: { 200: QrRegisterResultSchema },
+      },
+    },
+    async (req) => registrations.confirmViaQr(db, pii(), req.params.token, req.body, req.ip),
   );
 };

@@ -1,18 +1,30 @@
 import crypto from 'node:crypto';
 import QRCode from 'qrcode';
+import type { z } from 'zod';
+import { maskName } from '../../../domain/activity.ts';
+import { toWgs84 } from '../../../domain/geo.ts';
 import type { Lang } from '../../../domain/messages.ts';
 import { CONSENT_VERSION, PRIVACY_NOTICE, type QrRegister, resolvePersonFacts } from '../../../domain/person.ts';
+import {
+  type QrConfirm,
+  type QrIdentify,
+  type QrLocateSchema,
+  SUGGEST_MAX_METERS,
+} from '../../../domain/registration.ts';
 import type { Database } from '../../db/client.ts';
 import type { Executor } from '../../db/sql.ts';
 import { type Actor, requirePermission, resolveDistrict } from '../../lib/actor.ts';
 import type { PiiCipher } from '../../lib/crypto.ts';
 import { AppError } from '../../lib/errors.ts';
 import { recordAudit } from '../audit/audit.repository.ts';
+import { type AttemptRule, captchaSettings, requireCaptchaIfNeeded } from '../captcha/captcha.service.ts';
 import { loadGridInScope } from '../grids/grids.service.ts';
 import { loadOrgInScope } from '../orgs/orgs.service.ts';
+import { findIdentityMatches, findPersonById } from '../people/people.repository.ts';
 import { registerPerson } from '../people/people.service.ts';
 import {
   claimSubmission,
+  findGridInSubtree,
   findLiveActivityToken,
   findPublicToken,
   findToken,
@@ -20,6 +32,7 @@ import {
   getRegistrationSettings,
   insertToken,
   listTokens,
+  nearestGridInSubtree,
   revokeActivityTokens,
   revokeToken,
   saveRegistrationSettings,
@@ -235,6 +248,51 @@ export async function getPublicInfo(database: Database, pii: PiiCipher, token: s
 }
 
 /**
+ * The counters a public scan of a code moves (captcha.service.ts): per code and IP over 10 minutes (a
+ * captcha after JINGWEI_CAPTCHA_AFTER attempts), and per code over a minute — a captcha for everybody
+ * above JINGWEI_CAPTCHA_TOKEN_PER_MINUTE (a leaked code being hammered), 429 QR_TOKEN_BUSY above
+ * JINGWEI_QR_TOKEN_PER_MINUTE. Counted in the database, so the limits hold across app servers. Every
+ * attempt counts (form, identify, confirm), accepted or not.
+ */
+function scanRules(tokenId: string, ip: string): AttemptRule[] {
+  const s = captchaSettings();
+  return [
+    { scope: `qr:${tokenId}:ip:${ip}`, windowSeconds: 600, captchaAfter: s.captchaAfter },
+    {
+      scope: `qr:${tokenId}`,
+      windowSeconds: 60,
+      captchaAfter: s.tokenCaptchaPerMinute,
+      limit: s.tokenLimitPerMinute,
+      limitCode: 'QR_TOKEN_BUSY',
+    },
+  ];
+}
+
+const publicActor = (districtId: number, ip: string) =>
+  ({ accountId: null as any, username: null as any, districtId, ip }) as Actor;
+
+/**
+ * Where a scan registers: a grid code fixes its grid; an org code registers with the org as League
+ * branch, or in a grid of the org's subtree the page chose (the one suggested from the position).
+ */
+async function placeOf(database: Database, row: TokenRow, gridId: number | undefined) {
+  const refused = () =>
+    new AppError('QR_GRID_NOT_AVAILABLE', { errors: [{ field: 'gridId', message: 'QR_GRID_NOT_AVAILABLE' }] });
+  if (row.grid) {
+    if (gridId !== undefined && gridId !== row.grid.id) throw refused();
+    return {
+      homeGridId: row.grid.id as number | null,
+      branchOrgId: undefined as number | undefined,
+      orgId: row.org.id,
+    };
+  }
+  if (gridId === undefined) return { homeGridId: null, branchOrgId: row.org.id, orgId: row.org.id };
+  const grid = await findGridInSubtree(database.db, row.districtId, row.orgPath, gridId);
+  if (!grid) throw refused();
+  return { homeGridId: grid.id, branchOrgId: undefined, orgId: grid.orgId };
+}
+
+/**
  * 扫码报到 a youth registers himself. Lands as pending or registered (district setting); a scan that
  * matches a known person (re-registration or conflict) goes to the review list. A replayed form is refused.
  */
@@ -246,20 +304,22 @@ export async function registerViaQr(
   ip: string,
 ): Promise<{ status: 'registered' | 'pending' | 'review' }> {
   const row = await resolvePublicToken(database, pii, token);
+  await requireCaptchaIfNeeded(database, pii, scanRules(row.id, ip), input.captcha);
   if (input.consentVersion !== CONSENT_VERSION) throw new AppError('CONSENT_VERSION_OUTDATED');
   const facts = resolvePersonFacts(input);
   if (facts.errors.length)
     throw new AppError(facts.errors[0].code, {
       errors: facts.errors.map((e) => ({ field: e.field, message: e.code })),
     });
+  const place = await placeOf(database, row, input.gridId);
   const now = new Date().toISOString();
   const outcome = await registerPerson(
     database,
     pii,
     {
       districtId: row.districtId,
-      orgId: row.org.id,
-      actor: { accountId: null as any, username: null as any, districtId: row.districtId, ip } as Actor,
+      orgId: place.orgId,
+      actor: publicActor(row.districtId, ip),
       // Nobody proves on a public page that a phone or ID number is theirs (no SMS check yet), so a
       // scan that matches a known person never overwrites the record: it goes to review for a cadre.
       mayUpdate: () => false,
@@ -272,10 +332,129 @@ export async function registerViaQr(
       idNumber: input.idNumber ?? null,
       politicalStatus: input.politicalStatus,
       category: input.category,
-      homeGridId: row.grid?.id ?? null,
-      branchOrgId: row.grid ? undefined : row.org.id,
+      homeGridId: place.homeGridId,
+      branchOrgId: place.branchOrgId,
       consent: { version: input.consentVersion, at: now, channel: 'qr' },
       guardianConsent: input.guardianConsent ? { ...input.guardianConsent, at: input.guardianConsent.at ?? now } : null,
+      source: 'qr',
+      status: row.autoRegister ? 'registered' : 'pending',
+      registrationTokenId: row.id,
+    },
+    async (tx) => {
+      if (!(await claimSubmission(tx, row.id, input.submissionId))) throw new AppError('REGISTRATION_REPLAYED');
+    },
+    (tx, o) => setSubmissionOutcome(tx, row.id, input.submissionId, o.personId, o.reviewId),
+  );
+  if (outcome.outcome === 'review') return { status: 'review' };
+  return { status: outcome.status === 'registered' ? 'registered' : 'pending' };
+}
+
+/**
+ * 定位推荐网格 the grid of the code's org subtree (never beyond it, so never another district's) that
+ * contains the phone's position, else the nearest within 500 m. GCJ-02 positions (WeChat, AMap) are
+ * converted to WGS-84 first. The position is neither stored nor logged.
+ */
+export async function suggestGrid(
+  database: Database,
+  pii: PiiCipher,
+  token: string,
+  input: z.infer<typeof QrLocateSchema>,
+) {
+  const row = await resolvePublicToken(database, pii, token);
+  const [lng, lat] = toWgs84([input.lng, input.lat], input.coordSystem);
+  const grid = await nearestGridInSubtree(database.db, {
+    districtId: row.districtId,
+    orgPath: row.orgPath,
+    lng,
+    lat,
+    maxMeters: SUGGEST_MAX_METERS,
+  });
+  return { grid };
+}
+
+/**
+ * 老用户一键确认 — who may skip the form. A person of the code's district is "known" to an anonymous
+ * caller only when the phone AND a second factor of the same person match: the ID number (through its
+ * blind index) or the birth date. The phone alone never answers "known" (the form's re-registration
+ * already says "review" for a known phone; this asks for more, not less). People who withdrew consent and
+ * key youth (restricted archive) are never "known" here: they use the form, which goes to review. The
+ * attempts count in the same counters as the form, so guessing birth dates meets the captcha after 5.
+ *
+ * Confirming does not move anybody by itself: without an SMS proof that the phone is the scanner's, the
+ * confirm is a re-registration with the registry's own facts and the new grid, and goes to the review
+ * list for a cadre — exactly as the form would — unless the person is already in this grid.
+ */
+async function findKnownPerson(
+  database: Database,
+  pii: PiiCipher,
+  districtId: number,
+  input: { phone: string; idNumber?: string | null; birthDate?: string | null },
+) {
+  const phoneIdx = pii.blindIndex('phone', input.phone);
+  const matches = await findIdentityMatches(database.db, districtId, phoneIdx, null);
+  const match = matches.find((m) => m.phoneIdx === phoneIdx && m.status !== 'withdrawn');
+  if (!match) return null;
+  if (input.idNumber) {
+    if (match.idIdx !== pii.blindIndex('idNumber', input.idNumber)) return null;
+  }
+  const person = await findPersonById(database.db, match.id);
+  if (!person || person.keyYouth) return null;
+  if (!input.idNumber && (!input.birthDate || person.birthDate !== input.birthDate)) return null;
+  return person;
+}
+
+/** Step 1 of the one-tap confirm: is this a known person, and is he already in this code's grid? */
+export async function identifyViaQr(database: Database, pii: PiiCipher, token: string, input: QrIdentify, ip: string) {
+  const row = await resolvePublicToken(database, pii, token);
+  await requireCaptchaIfNeeded(database, pii, scanRules(row.id, ip), input.captcha);
+  const person = await findKnownPerson(database, pii, row.districtId, input);
+  if (!person) return { known: false, maskedName: null, alreadyHere: false };
+  return {
+    known: true,
+    maskedName: maskName(person.name),
+    alreadyHere: !!row.grid && person.homeGrid?.id === row.grid.id && person.status !== 'inactive',
+  };
+}
+
+/** Step 2: "that's me, join this grid" — the same checks again, then the write described above. */
+export async function confirmViaQr(
+  database: Database,
+  pii: PiiCipher,
+  token: string,
+  input: QrConfirm,
+  ip: string,
+): Promise<{ status: 'registered' | 'pending' | 'review' }> {
+  const row = await resolvePublicToken(database, pii, token);
+  await requireCaptchaIfNeeded(database, pii, scanRules(row.id, ip), input.captcha);
+  if (input.consentVersion !== CONSENT_VERSION) throw new AppError('CONSENT_VERSION_OUTDATED');
+  const person = await findKnownPerson(database, pii, row.districtId, input);
+  if (!person)
+    throw new AppError('QR_PERSON_NOT_FOUND', { errors: [{ field: 'phone', message: 'QR_PERSON_NOT_FOUND' }] });
+  const place = await placeOf(database, row, input.gridId);
+  if (
+    place.homeGridId !== null &&
+    person.homeGrid?.id === place.homeGridId &&
+    (person.status === 'registered' || person.status === 'pending')
+  ) {
+    return { status: person.status };
+  }
+  const now = new Date().toISOString();
+  const outcome = await registerPerson(
+    database,
+    pii,
+    { districtId: row.districtId, orgId: place.orgId, actor: publicActor(row.districtId, ip), mayUpdate: () => false },
+    {
+      name: person.name,
+      gender: person.gender,
+      birthDate: person.birthDate,
+      phone: input.phone,
+      idNumber: input.idNumber ?? null,
+      politicalStatus: person.politicalStatus,
+      category: person.category,
+      homeGridId: place.homeGridId,
+      branchOrgId: place.branchOrgId,
+      consent: { version: input.consentVersion, at: now, channel: 'qr' },
+      guardianConsent: person.guardianConsent,
       source: 'qr',
       status: row.autoRegister ? 'registered' : 'pending',
       registrationTokenId: row.id,

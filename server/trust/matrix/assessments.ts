@@ -425,3 +425,102 @@ Object.assign(assessmentRules, {
     expect: MANAGE,
   },
 } satisfies Record<string, RouteRule>);
+
+// ---- Self-assessment and district review (rounds of mode self_review, 0018) -------------------
+
+/**
+ * A self_review round assessing the scope org (one item), reviewed by the district admins of its
+ * district. `filled`: the org's self score is entered; `submitted`: and submitted for review.
+ */
+async function selfRoundOf(t: Target, stage: 'pending' | 'filled' | 'submitted'): Promise<number> {
+  const [set] = await t.database.query<{ id: number }>(
+    `INSERT INTO assessment_sets (district_id, name, definition) VALUES ($1, $2, $3::jsonb) RETURNING id`,
+    [
+      t.districtId,
+      `自评${t.unique}`,
+      JSON.stringify({ indicators: [{ name: '指标', items: [{ key: '1', text: '题项' }] }] }),
+    ],
+  );
+  const [round] = await t.database.query<{ id: number }>(
+    `INSERT INTO assessment_rounds (district_id, set_id, name, period, deadline, thresholds, mode)
+     VALUES ($1, $2, $3, '2026Q4', '2099-12-31T16:00:00Z', '{"veryGood":5.5,"acceptable":5}'::jsonb, 'self_review')
+     RETURNING id`,
+    [t.districtId, set.id, `自评${t.unique}`],
+  );
+  await t.database.query(
+    `INSERT INTO assessment_targets (round_id, org_id, district_id, state) VALUES ($1, $2, $3, $4)`,
+    [round.id, t.orgId, t.districtId, stage === 'submitted' ? 'self_submitted' : 'pending'],
+  );
+  await t.database.query(
+    `INSERT INTO assessment_assessors (round_id, account_id, district_id)
+     SELECT $1, id, district_id FROM accounts WHERE district_id = $2 AND role = 'district_admin' AND active`,
+    [round.id, t.districtId],
+  );
+  if (stage !== 'pending') {
+    await t.database.query(
+      `INSERT INTO assessment_self_scores (round_id, org_id, district_id, item_key, score, entered_by)
+       VALUES ($1, $2, $3, '1', 5, $4)`,
+      [round.id, t.orgId, t.districtId, t.accountId],
+    );
+  }
+  return round.id;
+}
+
+/** The org's own cadres (an org admin bound to it; the district admin for the root) enter and submit. */
+const SELF_SCORE: RouteRule['expect'] = {
+  platform_admin: ALL('403'),
+  district_admin: '403 403 403 2xx 404',
+  org_admin: '2xx 403 404 404 404',
+  grid_leader: ALL('404'),
+  team_leader: ALL('404'),
+  youth: ALL('404'),
+  anonymous: ALL('401'),
+};
+
+Object.assign(assessmentRules, {
+  // The org itself and the district (reviewers, assessment.manage) see a self-assessment; an org above it does not.
+  'GET /api/assessments/rounds/:id/self': {
+    request: async (t: Target) => ({
+      url: `/api/assessments/rounds/${await t.shared('assessments.selfRound', () => selfRoundOf(t, 'filled'))}/self?districtId=${t.districtId}&orgId=${t.orgId}`,
+    }),
+    expect: {
+      platform_admin: ALL('2xx'),
+      district_admin: DISTRICT,
+      org_admin: '2xx 403 404 404 404',
+      grid_leader: ALL('404'),
+      team_leader: ALL('404'),
+      youth: ALL('404'),
+      anonymous: ALL('401'),
+    },
+  },
+  'PUT /api/assessments/rounds/:id/self': {
+    request: async (t: Target) => ({
+      url: `/api/assessments/rounds/${await selfRoundOf(t, 'pending')}/self?districtId=${t.districtId}`,
+      payload: { orgId: t.orgId, scores: [{ itemKey: '1', score: 6 }] },
+    }),
+    expect: SELF_SCORE,
+  },
+  'POST /api/assessments/rounds/:id/self/submit': {
+    request: async (t: Target) => ({
+      url: `/api/assessments/rounds/${await selfRoundOf(t, 'filled')}/self/submit?districtId=${t.districtId}`,
+      payload: { orgId: t.orgId },
+    }),
+    expect: SELF_SCORE,
+  },
+  // The round's reviewers (the district admins) review; nobody else, whatever he sees.
+  'POST /api/assessments/rounds/:id/review': {
+    request: async (t: Target) => ({
+      url: `/api/assessments/rounds/${await selfRoundOf(t, 'submitted')}/review?districtId=${t.districtId}`,
+      payload: { orgId: t.orgId, items: [{ itemKey: '1', decision: 'adjusted', score: 4, note: '佐证不足' }] },
+    }),
+    expect: {
+      platform_admin: ALL('403'),
+      district_admin: DISTRICT,
+      org_admin: '403 403 404 404 404',
+      grid_leader: ALL('404'),
+      team_leader: ALL('404'),
+      youth: ALL('404'),
+      anonymous: ALL('401'),
+    },
+  },
+} satisfies Record<string, RouteRule>);

@@ -14,4 +14,17 @@ export const dashboardRules: Record<string, RouteRule> = {
       anonymous: ALL('401'),
     },
   },
+  // The grid map coloured by a metric: org.read in the caller's subtree, like the overview.
+  'GET /api/dashboard/grid-map': {
+    request: (t) => ({ url: `/api/dashboard/grid-map?districtId=${t.districtId}&orgId=${t.orgId}&metric=youth` }),
+    expect: {
+      platform_admin: ALL('2xx'),
+      district_admin: DISTRICT,
+      org_admin: SUBTREE,
+      grid_leader: SUBTREE,
+      team_leader: SUBTREE,
+      youth: ALL('403'),
+      anonymous: ALL('401'),
+    },
+  },
 };

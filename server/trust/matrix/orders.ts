@@ -152,6 +152,7 @@ export const orderRules: Record<string, RouteRule> = {
   'POST /api/orders/:id/decline': { ...step('decline', 'dispatched', { reason: '矩阵测试' }), expect: CADRE_SUBTREE },
   'POST /api/orders/:id/start': { ...step('start', 'accepted'), expect: CADRE_SUBTREE },
   'POST /api/orders/:id/complete': { ...step('complete', 'accepted', { note: '完成' }), expect: CADRE_SUBTREE },
+  'POST /api/orders/:id/progress': { ...step('progress', 'accepted', { note: '进展' }), expect: CADRE_SUBTREE },
   'POST /api/orders/:id/rating': { ...step('rating', 'done', { score: 5 }), expect: CADRE_SUBTREE },
   'GET /api/service-menu': {
     request: (t) => ({ url: `/api/service-menu?districtId=${t.districtId}` }),

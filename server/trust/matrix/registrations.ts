@@ -77,3 +77,15 @@ export const registrationRules: Record<string, RouteRule> = {
     },
   },
 };
+
+/**
+ * Public routes of the QR phone page beyond GET /api/qr/:token and its form (listed in PUBLIC_ROUTES):
+ * the grid suggested from the phone's position (only grids of the code's subtree, no personal data) and
+ * the one-tap confirm of a known person (phone + ID number or birth date; answers a masked name at most),
+ * both rate-limited per IP and counted with the form for the captcha.
+ */
+export const REGISTRATION_PUBLIC_ROUTES = [
+  'POST /api/qr/:token/locate',
+  'POST /api/qr/:token/identify',
+  'POST /api/qr/:token/confirm',
+] as const;

@@ -39,6 +39,12 @@ const router = createBrowserRouter([
     lazy: () => import('../features/activities/PhonePages.tsx').then((m) => ({ Component: m.ActivityQrPage })),
   },
   {
+    // 我的召集令: the youth's call inbox, opened from the personal link in the call's SMS (no login)
+    path: '/y/:token',
+    HydrateFallback: PageSpinner,
+    lazy: () => import('../features/activities/CallInboxPage.tsx').then((m) => ({ Component: m.CallInboxPage })),
+  },
+  {
     path: '/t/:tracking',
     HydrateFallback: PageSpinner,
     lazy: () => import('../features/orders/PublicOrderPages.tsx').then((m) => ({ Component: m.TrackOrderPage })),

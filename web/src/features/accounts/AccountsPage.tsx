@@ -137,10 +137,7 @@ export function AccountsPage() {
                 >
                   {t('accounts.action.resetPassword')}
                 </Button>
-                <Popconfirm
-                  title={t('security.resetConfirm', { name: a.displayName })}
-                  onConfirm={() => resetTotp(a)}
-                >
+                <Popconfirm title={t('security.resetConfirm', { name: a.displayName })} onConfirm={() => resetTotp(a)}>
                   <Button type="link" size="small" data-testid={`account-totp-reset-${a.id}`}>
                     {t('security.resetAction')}
                   </Button>

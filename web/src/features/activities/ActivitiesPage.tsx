@@ -22,9 +22,12 @@ import {
 } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { MAX_SUMMARY_PHOTOS } from '../../../../domain/photo.ts';
+import { PhotoGallery, PhotoPicker, type PickedPhoto, toUploads } from '../../components/photos/Photos.tsx';
 import { ApiError, api } from '../../lib/api.ts';
 import { formatTime } from '../../lib/i18n.ts';
 import { useCan } from '../auth/session.ts';
+import { ApprovalSettingsTab } from './ApprovalSettings.tsx';
 import {
   type Activity,
   type Plan,
@@ -280,6 +283,7 @@ function SummaryModal({ id, onClose }: { id: number | null; onClose: () => void 
   const [text, setText] = useState('');
   const [outcome, setOutcome] = useState('');
   const [spend, setSpend] = useState<number | null>(0);
+  const [photos, setPhotos] = useState<PickedPhoto[]>([]);
   return (
     <Modal
       open={id !== null}
@@ -290,11 +294,19 @@ function SummaryModal({ id, onClose }: { id: number | null; onClose: () => void 
         const ok = await act(
           () =>
             api('POST', `/api/activities/${id}/summary`, {
-              body: { text, outcome: outcome || undefined, spendFen: Math.round((spend ?? 0) * 100) },
+              body: {
+                text,
+                outcome: outcome || undefined,
+                spendFen: Math.round((spend ?? 0) * 100),
+                photos: toUploads(photos),
+              },
             }),
           t('activities.done'),
         );
-        if (ok) onClose();
+        if (ok) {
+          setPhotos([]);
+          onClose();
+        }
       }}
     >
       <Space direction="vertical" style={{ width: '100%' }}>
@@ -317,6 +329,7 @@ function SummaryModal({ id, onClose }: { id: number | null; onClose: () => void 
           value={spend}
           onChange={(v) => setSpend(v)}
         />
+        <PhotoPicker value={photos} onChange={setPhotos} max={MAX_SUMMARY_PHOTOS} testId="summary-photos" />
       </Space>
     </Modal>
   );
@@ -334,6 +347,13 @@ function SignupsDrawer({ id, onClose }: { id: number | null; onClose: () => void
             {t('activities.action.qr')}
           </a>
         </Typography.Paragraph>
+      )}
+      {activity?.summary && (
+        <Card size="small" title={t('activities.phone.summary')} style={{ marginBottom: 12 }}>
+          <Typography.Paragraph style={{ whiteSpace: 'pre-wrap' }}>{activity.summary.text}</Typography.Paragraph>
+          {activity.summary.outcome && <Typography.Paragraph>{activity.summary.outcome}</Typography.Paragraph>}
+          <PhotoGallery photos={activity.summary.photos} testId="summary-photo-gallery" />
+        </Card>
       )}
       <Table
         rowKey="id"
@@ -509,6 +529,7 @@ export function ActivitiesPage() {
           { key: 'themes', label: t('activities.tab.themes'), children: <ThemesTab /> },
           { key: 'teams', label: t('activities.tab.teams'), children: <TeamsTab /> },
           { key: 'figures', label: t('activities.tab.figures'), children: <FiguresTab /> },
+          { key: 'settings', label: t('activitiesMore.settings.tab'), children: <ApprovalSettingsTab /> },
         ]}
       />
     </Card>

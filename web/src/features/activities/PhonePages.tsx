@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { useParams, useSearchParams } from 'react-router-dom';
 import type { z } from 'zod';
 import type { PublicActivitySchema, PublicPlanSchema } from '../../../../domain/activity.ts';
+import { PhotoGallery } from '../../components/photos/Photos.tsx';
 import { ApiError, api } from '../../lib/api.ts';
 import { formatTime } from '../../lib/i18n.ts';
 
@@ -182,9 +183,10 @@ export function ActivityQrPage() {
           <Card size="small" title={t('activities.phone.summary')} data-testid="activity-summary">
             <Typography.Paragraph style={{ whiteSpace: 'pre-wrap' }}>{data.summary.text}</Typography.Paragraph>
             {data.summary.outcome && <Typography.Paragraph>{data.summary.outcome}</Typography.Paragraph>}
-            <Typography.Text type="secondary">
+            <PhotoGallery photos={data.summary.photos} testId="activity-summary-photos" />
+            <Typography.Paragraph type="secondary" style={{ marginTop: 8, marginBottom: 0 }}>
               {t('activities.phone.attendance', { count: data.summary.attendance })}
-            </Typography.Text>
+            </Typography.Paragraph>
           </Card>
         )}
         <Card size="small">

@@ -141,6 +141,7 @@ type RoundFields = {
   assessorIds: number[];
   veryGood: number;
   acceptable: number;
+  mode: 'district' | 'self_review';
 };
 
 function defaultPeriod(lang: string): { period: string; deadline: Dayjs } {
@@ -236,6 +237,7 @@ export function RoundCreateModal({
           orgIds: values.orgIds,
           assessorIds: values.assessorIds,
           thresholds: { veryGood: values.veryGood, acceptable: values.acceptable },
+          mode: values.mode ?? 'district',
         },
       });
       await client.invalidateQueries({ queryKey: assessmentKeys.rounds(districtId) });
@@ -331,6 +333,19 @@ export function RoundCreateModal({
           >
             <OrgMultiSelect data-testid="round-orgs" placeholder={t('assessments.round.orgsPlaceholder')} />
           </Form.Item>
+        </Form.Item>
+        <Form.Item
+          name="mode"
+          label={t('insights.mode.label')}
+          initialValue="district"
+          extra={t('insights.mode.reviewersHint')}
+        >
+          <Radio.Group data-testid="round-mode">
+            <Space direction="vertical">
+              <Radio value="district">{t('insights.mode.district')}</Radio>
+              <Radio value="self_review">{t('insights.mode.self_review')}</Radio>
+            </Space>
+          </Radio.Group>
         </Form.Item>
         <Form.Item
           name="assessorIds"

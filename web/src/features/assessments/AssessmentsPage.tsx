@@ -108,9 +108,14 @@ export function AssessmentsPage() {
       fixed: 'right',
       render: (_, r) => {
         const isAssessor = r.assessors.some((a) => a.id === me.account.id);
+        // 自评 + 审核: the assessed org's own cadres score their org, the assessors review
+        const selfScorer = r.mode === 'self_review' && r.orgs.some((o) => o.id === me.account.orgId);
         return (
           <Space size={0} wrap>
-            {isAssessor && (
+            {r.mode === 'self_review' && (
+              <Tag data-testid={`round-mode-${r.id}`}>{t('insights.mode.tag.self_review')}</Tag>
+            )}
+            {(isAssessor || selfScorer) && (
               <Link to={`/assessments/${r.id}/score`} data-testid={`round-score-${r.id}`}>
                 <Button type="link" size="small" icon={<EditOutlined />}>
                   {isRoundOpen(r) ? t('assessments.action.score') : t('assessments.action.myScores')}

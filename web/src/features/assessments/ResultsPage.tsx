@@ -37,6 +37,7 @@ import {
 } from './api.ts';
 import { RadarChart } from './RadarChart.tsx';
 import { BackLink } from './ScoringPage.tsx';
+import { SelfReviewCompare } from './SelfReviewCompare.tsx';
 import './print.css';
 
 type IndicatorRow = AssessmentResultView['indicators'][number] & { index: number };
@@ -210,6 +211,8 @@ export function ResultsPage() {
             )}
           />
         </Card>
+
+        {selectedOrg?.selfReview && <SelfReviewCompare summary={selectedOrg.selfReview} />}
 
         {results.data.orgs.length > 0 && (
           <Card size="small" title={t('assessments.results.ranking')} className="jw-avoid-break">

@@ -29,6 +29,7 @@ import { api } from '../../lib/api.ts';
 import { formatTime } from '../../lib/i18n.ts';
 import { useSession } from '../auth/session.ts';
 import { assessmentKeys, isRoundOpen, type ScoreList, useMyScores, useRound } from './api.ts';
+import { SelfReviewPanel } from './SelfReviewPanel.tsx';
 
 const POINTS = Array.from({ length: SCALE_MAX - SCALE_MIN + 1 }, (_, i) => SCALE_MIN + i);
 
@@ -79,6 +80,8 @@ export function ScoringPage() {
     return <Result status="404" title={t('assessments.notFound')} extra={<BackLink />} />;
   }
   const r = round.data;
+  // 自评 + 审核 rounds are scored by the assessed orgs themselves and reviewed by the assessors.
+  if (r.mode === 'self_review') return <SelfReviewPanel round={r} />;
   const isAssessor = r.assessors.some((a) => a.id === me.account.id);
   const open = isRoundOpen(r);
   const editable = isAssessor && open;

@@ -7,6 +7,8 @@ import { useDistrict } from '../../app/district.tsx';
 import { MODULES, visibleModules } from '../../app/modules.tsx';
 import { useCan, useSession } from '../auth/session.ts';
 import { useOverview } from './api.ts';
+import { GridMetricMap } from './GridMetricMap.tsx';
+import { OrdersCard } from './OrdersCard.tsx';
 import { ChildBars, FourOnesBars } from './OverviewCharts.tsx';
 
 /** 工作台: a welcome and the real totals of the account's subtree (from the org tree's roll-ups). */
@@ -74,6 +76,7 @@ function Overview() {
       </Card>
     );
   const o = overview.data;
+  const ordersSection = o.sections.find((s) => s.key === 'orders');
   const keys = ['orgs', 'accounts', ...Object.keys(o.totals).filter((k) => k !== 'orgs' && k !== 'accounts')];
   return (
     <>
@@ -112,19 +115,23 @@ function Overview() {
               data-testid="dashboard-within-rule-rate"
             />
           </Col>
-          {o.sections.flatMap((s) =>
-            Object.entries(s.values).map(([name, value]) => (
-              <Col key={`${s.key}.${name}`} xs={12} sm={8} md={6} lg={4}>
-                <Statistic
-                  title={t(`dashboard.section.${s.key}.${name}`, { defaultValue: `${s.key} ${name}` })}
-                  value={value ?? '-'}
-                  data-testid={`dashboard-section-${s.key}-${name}`}
-                />
-              </Col>
-            )),
-          )}
+          {o.sections
+            .filter((s) => s.key !== 'orders')
+            .flatMap((s) =>
+              Object.entries(s.values).map(([name, value]) => (
+                <Col key={`${s.key}.${name}`} xs={12} sm={8} md={6} lg={4}>
+                  <Statistic
+                    title={t(`dashboard.section.${s.key}.${name}`, { defaultValue: `${s.key} ${name}` })}
+                    value={value ?? '-'}
+                    data-testid={`dashboard-section-${s.key}-${name}`}
+                  />
+                </Col>
+              )),
+            )}
         </Row>
       </Card>
+      <GridMetricMap />
+      {ordersSection && <OrdersCard section={ordersSection} />}
       {o.children.length > 0 && (
         <Row gutter={16} style={{ marginBottom: 16 }}>
           <Col xs={24} xl={14}>

@@ -27,6 +27,8 @@ import {
   RATING_LEVELS,
   ratingLevel,
 } from '../../../../domain/order.ts';
+import { MAX_WORK_PHOTOS } from '../../../../domain/photo.ts';
+import { PhotoGallery, PhotoPicker, type PickedPhoto, toUploads } from '../../components/photos/Photos.tsx';
 import { useApiError } from '../../components/useApiError.ts';
 import { formatTime } from '../../lib/i18n.ts';
 import { type OrderDetail, useOrder, useOrderAction, useSuggestions } from './api.ts';
@@ -48,7 +50,7 @@ const can = (action: keyof typeof ORDER_TRANSITIONS, status: string) =>
   (ORDER_TRANSITIONS[action].from as readonly string[]).includes(status);
 
 type Field = { name: string; label: string; kind: 'text' | 'area' | 'number'; required?: boolean };
-type Prompt = { title: string; path: string; fields: Field[]; extra?: Record<string, unknown> };
+type Prompt = { title: string; path: string; fields: Field[]; extra?: Record<string, unknown>; photos?: number };
 
 /** A small form in a modal for the steps that take a note, a reason or a number. */
 function PromptModal({ prompt, onClose }: { prompt: Prompt | null; onClose: () => void }) {
@@ -57,11 +59,16 @@ function PromptModal({ prompt, onClose }: { prompt: Prompt | null; onClose: () =
   const action = useOrderAction();
   const showError = useApiError();
   const { message } = App.useApp();
+  const [photos, setPhotos] = useState<PickedPhoto[]>([]);
+  const close = () => {
+    setPhotos([]);
+    onClose();
+  };
   return (
     <Modal
       open={prompt !== null}
       title={prompt?.title}
-      onCancel={onClose}
+      onCancel={close}
       destroyOnHidden
       okButtonProps={{ loading: action.isPending, id: 'order-prompt-ok' }}
       onOk={() => form.submit()}
@@ -75,12 +82,13 @@ function PromptModal({ prompt, onClose }: { prompt: Prompt | null; onClose: () =
           const body = Object.fromEntries(
             Object.entries({ ...values, ...prompt.extra }).filter(([, v]) => v !== undefined && v !== ''),
           );
+          if (prompt.photos && photos.length) body.photos = toUploads(photos);
           action.mutate(
             { path: prompt.path, body },
             {
               onSuccess: () => {
                 message.success(t('orders.done'));
-                onClose();
+                close();
               },
               onError: (e) => showError(e, form),
             },
@@ -103,6 +111,11 @@ function PromptModal({ prompt, onClose }: { prompt: Prompt | null; onClose: () =
             )}
           </Form.Item>
         ))}
+        {prompt?.photos && (
+          <Form.Item name="photos" label={t('photos.work')}>
+            <PhotoPicker value={photos} onChange={setPhotos} max={prompt.photos} testId="order-prompt-photos" />
+          </Form.Item>
+        )}
       </Form>
     </Modal>
   );
@@ -310,6 +323,18 @@ export function OrderDrawer({ id, onClose }: { id: number | null; onClose: () =>
               </Descriptions.Item>
             )}
           </Descriptions>
+          {!!o.photos?.request.length && (
+            <div>
+              <Typography.Text type="secondary">{t('photos.request')}</Typography.Text>
+              <PhotoGallery photos={o.photos.request} testId="order-request-photos" />
+            </div>
+          )}
+          {!!o.photos?.work.length && (
+            <div>
+              <Typography.Text type="secondary">{t('photos.work')}</Typography.Text>
+              <PhotoGallery photos={o.photos.work} testId="order-work-photos" />
+            </div>
+          )}
           {o.participantRatings && o.participantRatings.ratings > 0 && (
             <Alert type="info" message={t('orders.detail.participantRatings', o.participantRatings)} />
           )}
@@ -353,6 +378,21 @@ export function OrderDrawer({ id, onClose }: { id: number | null; onClose: () =>
                 {t('orders.action.start')}
               </Button>
             )}
+            {o.canWork && (o.status === 'accepted' || o.status === 'in_progress') && (
+              <Button
+                onClick={() =>
+                  setPrompt({
+                    title: t('photos.progressTitle'),
+                    path: `/api/orders/${o.id}/progress`,
+                    fields: [{ name: 'note', label: t('photos.progressNote'), kind: 'area', required: true }],
+                    photos: MAX_WORK_PHOTOS,
+                  })
+                }
+                data-testid="order-progress"
+              >
+                {t('photos.progress')}
+              </Button>
+            )}
             {o.canWork && can('complete', o.status) && (
               <Button
                 type="primary"
@@ -364,6 +404,7 @@ export function OrderDrawer({ id, onClose }: { id: number | null; onClose: () =>
                       { name: 'note', label: t('orders.field.completionNote'), kind: 'area' },
                       { name: 'participants', label: t('orders.field.participants'), kind: 'number' },
                     ],
+                    photos: MAX_WORK_PHOTOS,
                   })
                 }
                 data-testid="order-complete"

@@ -4,6 +4,7 @@ import { type ReactNode, useEffect, useLayoutEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router-dom';
 import type { z } from 'zod';
+import type { CaptchaAnswer } from '../../../../domain/captcha.ts';
 import {
   ORDER_CATEGORIES,
   type PublicMenuListSchema,
@@ -12,8 +13,11 @@ import {
   RATING_LEVELS,
   ratingLevel,
 } from '../../../../domain/order.ts';
+import { MAX_REQUEST_PHOTOS } from '../../../../domain/photo.ts';
+import { PhotoPicker, type PickedPhoto, toUploads } from '../../components/photos/Photos.tsx';
 import { ApiError, api } from '../../lib/api.ts';
 import { formatTime, i18n } from '../../lib/i18n.ts';
+import { CaptchaField, isCaptchaProblem } from '../captcha/CaptchaField.tsx';
 
 /**
  * The resident's phone pages (375 px, no account, zh-CN): 我要点单 with an SMS code, the tracking page
@@ -96,6 +100,7 @@ type OrderValues = {
   title: string;
   description?: string;
   address?: string;
+  captcha?: CaptchaAnswer;
 };
 
 /** 我要点单 the public order form of a district: name, phone with SMS code, category or offered service, text. */
@@ -110,6 +115,11 @@ export function PublicOrderPage() {
   const [failure, setFailure] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
   const [location, setLocation] = useState<{ lon: number; lat: number } | null>(null);
+  // 现场照片: sent with the request only (there is no upload on its own)
+  const [photos, setPhotos] = useState<PickedPhoto[]>([]);
+  // 图形验证码 after repeated attempts (CAPTCHA_REQUIRED); a new image after each refusal
+  const [captchaNeeded, setCaptchaNeeded] = useState(false);
+  const [captchaKey, setCaptchaKey] = useState(0);
   const menu = useQuery({
     queryKey: ['public-menu', districtId],
     queryFn: () =>
@@ -170,7 +180,9 @@ export function PublicOrderPage() {
             ...(v.description?.trim() ? { description: v.description.trim() } : {}),
             ...(v.address?.trim() ? { address: v.address.trim() } : {}),
             ...(location ? { location } : {}),
+            ...(photos.length ? { photos: toUploads(photos) } : {}),
             clientId,
+            ...(captchaNeeded && v.captcha?.text ? { captcha: { id: v.captcha.id, text: v.captcha.text.trim() } } : {}),
           },
         },
       );
@@ -178,6 +190,10 @@ export function PublicOrderPage() {
       navigate(`/t/${created.trackingNo}?new=1`);
     } catch (error) {
       fail(error);
+      if (isCaptchaProblem(error)) {
+        setCaptchaNeeded(true);
+        setCaptchaKey((k) => k + 1);
+      }
       if (error instanceof ApiError && error.status !== 0) setClientId(newClientId());
     } finally {
       setSending(false);
@@ -271,6 +287,9 @@ export function PublicOrderPage() {
             <Form.Item name="address" label={t('orders.public.address')}>
               <Input maxLength={200} data-testid="po-address" />
             </Form.Item>
+            <Form.Item label={t('photos.add')}>
+              <PhotoPicker value={photos} onChange={setPhotos} max={MAX_REQUEST_PHOTOS} testId="po-photos" />
+            </Form.Item>
             {'geolocation' in navigator && (
               <Form.Item>
                 <Button
@@ -290,6 +309,11 @@ export function PublicOrderPage() {
             <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
               {t('orders.public.privacy')}
             </Typography.Paragraph>
+            {captchaNeeded && (
+              <Form.Item name="captcha" label={t('captcha.label')} extra={t('captcha.hint')}>
+                <CaptchaField refreshKey={captchaKey} testId="po-captcha" />
+              </Form.Item>
+            )}
             {failure && (
               <Alert type="error" showIcon message={failure} style={{ marginBottom: 12 }} data-testid="po-error" />
             )}

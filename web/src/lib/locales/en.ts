@@ -1,8 +1,12 @@
 import { activitiesEn } from '../../features/activities/locale.ts';
+import { activitiesMoreEn } from './activities-more.en.ts';
+import { captchaEn, registerMoreEn } from './captcha.en.ts';
 import { fundsEn } from './funds.en.ts';
+import { insightsEn } from './insights.en.ts';
 import { noticesEn } from './notices.en.ts';
 import { ordersEn } from './orders.en.ts';
 import { peopleEn, registerEn } from './people.en.ts';
+import { photosEn } from './photos.en.ts';
 import { awardsEn, budgetEn, dashboardSectionsEn, rankingsEn } from './rankings.en.ts';
 import { securityEn } from './security.en.ts';
 import { venuesEn } from './venues.en.ts';
@@ -626,15 +630,20 @@ export const en: Resources = {
   },
   people: peopleEn,
   register: registerEn,
+  captcha: captchaEn,
+  registerMore: registerMoreEn,
   venues: venuesEn,
   security: securityEn,
   funds: fundsEn,
   notices: noticesEn,
   rankings: rankingsEn,
+  insights: insightsEn,
   awards: awardsEn,
   budget: budgetEn,
   orders: ordersEn,
+  photos: photosEn,
   activities: activitiesEn,
+  activitiesMore: activitiesMoreEn,
   placeholder: {
     title: 'Coming soon',
     subtitle: 'This module is being built. It will hold:',

@@ -99,6 +99,7 @@ export const ordersEn: Shape<typeof ordersZhCN> = {
   },
   event: {
     create: 'Submitted',
+    progress: 'Progress recorded',
     classify: 'Classified',
     dispatch: 'Dispatched',
     redispatch: 'Re-dispatched',

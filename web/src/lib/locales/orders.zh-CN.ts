@@ -95,6 +95,7 @@ export const ordersZhCN = {
   },
   event: {
     create: '提交需求',
+    progress: '办理进展',
     classify: '分类',
     dispatch: '派单',
     redispatch: '改派',

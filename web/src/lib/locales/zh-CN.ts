@@ -1,10 +1,14 @@
 import type { Role } from '../../../../domain/account.ts';
 import type { OrgKind } from '../../../../domain/org.ts';
 import { activitiesZhCN } from '../../features/activities/locale.ts';
+import { activitiesMoreZhCN } from './activities-more.zh-CN.ts';
+import { captchaZhCN, registerMoreZhCN } from './captcha.zh-CN.ts';
 import { fundsZhCN } from './funds.zh-CN.ts';
+import { insightsZhCN } from './insights.zh-CN.ts';
 import { noticesZhCN } from './notices.zh-CN.ts';
 import { ordersZhCN } from './orders.zh-CN.ts';
 import { peopleZhCN, registerZhCN } from './people.zh-CN.ts';
+import { photosZhCN } from './photos.zh-CN.ts';
 import { awardsZhCN, budgetZhCN, dashboardSectionsZhCN, rankingsZhCN } from './rankings.zh-CN.ts';
 import { securityZhCN } from './security.zh-CN.ts';
 import { venuesZhCN } from './venues.zh-CN.ts';
@@ -629,15 +633,20 @@ export const zhCN = {
   },
   people: peopleZhCN,
   register: registerZhCN,
+  captcha: captchaZhCN,
+  registerMore: registerMoreZhCN,
   venues: venuesZhCN,
   security: securityZhCN,
   funds: fundsZhCN,
   notices: noticesZhCN,
   rankings: rankingsZhCN,
+  insights: insightsZhCN,
   awards: awardsZhCN,
   budget: budgetZhCN,
   orders: ordersZhCN,
+  photos: photosZhCN,
   activities: activitiesZhCN,
+  activitiesMore: activitiesMoreZhCN,
   placeholder: {
     title: '建设中',
     subtitle: '该模块正在建设中，上线后将提供：',
