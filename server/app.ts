@@ -21,6 +21,7 @@ import { jobsPlugin } from './jobs/queue.ts';
 import { countAccountsByOrg, countActiveAccountsOfOrg } from './modules/accounts/accounts.repository.ts';
 import { accountRoutes } from './modules/accounts/accounts.routes.ts';
 import { registerActivityMetrics } from './modules/activities/activities.metrics.ts';
+import { registerPeopleMetrics } from './modules/people/people.metrics.ts';
 import { activityRoutes } from './modules/activities/activities.routes.ts';
 import { activityMoreRoutes } from './modules/activities/activities-more.routes.ts';
 import { assessmentRoutes } from './modules/assessments/assessments.routes.ts';
@@ -96,6 +97,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   registerOrgExtensions();
   // Ranking and grid-map metrics of activities and orders, the orders' overview section (issue 9).
   registerActivityMetrics();
+  registerPeopleMetrics();
   registerOrderMetrics();
   registerOrdersSection();
 
