@@ -11,9 +11,10 @@ import { toGrid } from '../grids/grids.service.ts';
 /**
  * 计算指标 The computed metrics of the rankings and the 1000-point scheme, as a registry: a module
  * registers its own (`registerRankingMetric`) and every scheme may use it by key. Built in here:
- * grids (四个一, capacity), notices (on-time rate), funds (budget rules). Activities (participation
- * rate, activities held), orders (timeliness, the two rates), people (registration growth), 1+100
- * contact coverage and visit days are registered by those modules when they land.
+ * grids (四个一, capacity), notices (on-time rate), funds (budget rules). The other modules register
+ * theirs: activities (participation rate, activities held: activities.metrics.ts), orders (timeliness,
+ * the two rates: orders.metrics.ts), people (registration growth, 1+100 contact coverage, visit-day
+ * records: people.metrics.ts).
  *
  * A metric gives, per ranked org (its subtree), a value — a ratio in [0, 1] or a count — with the
  * numerator and denominator behind it, and lists the records behind one org's number (drill-down).
