@@ -6,6 +6,7 @@
  * inline under the stored image type only: their rows are in the second block (and photos.test.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ERROR_MESSAGES } from '../../domain/messages.ts';
 import {
   b64,
   finishedActivity,
@@ -86,7 +87,7 @@ describe('downloads of uploaded files', () => {
 describe('photos: re-checked by content, served inline with safe headers', () => {
   it('refuse what is not a JPEG/PNG/WebP by its bytes, serve the rest under the stored image type', async () => {
     const png = await makePng();
-    const refused: [string, Buffer, string][] = [
+    const refused: [string, Buffer, 'PHOTO_NOT_IMAGE' | 'PHOTO_DAMAGED' | 'PHOTO_DIMENSIONS'][] = [
       ['page.html renamed .jpg', HTML_AS_JPG, 'PHOTO_NOT_IMAGE'],
       ['x.svg', SVG, 'PHOTO_NOT_IMAGE'],
       ['a.gif', await makeGif(), 'PHOTO_NOT_IMAGE'],
@@ -98,7 +99,10 @@ describe('photos: re-checked by content, served inline with safe headers', () =>
       const id = await finishedActivity(ctx.database, world.districtA, world.t1.id);
       const res = await admin.post(`/api/activities/${id}/summary`, { text: '总结', photos: [b64(bytes)] });
       expect(res.statusCode, name).toBe(400);
-      expect(res.json(), name).toMatchObject({ code, errors: [{ field: 'photos.0.dataBase64' }] });
+      expect(res.json(), name).toMatchObject({
+        code: 'VALIDATION',
+        errors: [{ field: 'photos.0.dataBase64', message: ERROR_MESSAGES[code]['zh-CN'] }],
+      });
     }
     const accepted: [string, Buffer, string][] = [
       ['a.jpg', await makeJpeg(), 'image/jpeg'],

@@ -92,8 +92,7 @@ describe('summary photos (总结照片)', () => {
     const svg = await t1Admin.post(`/api/activities/${id}/summary`, { text: '总结', photos: [b64(SVG)] });
     expect(svg.statusCode).toBe(400);
     expect(svg.json()).toMatchObject({
-      code: 'PHOTO_NOT_IMAGE',
-      title: '不是受支持的图片，只能上传 JPEG、PNG 或 WebP 照片',
+      code: 'VALIDATION',
       errors: [{ field: 'photos.0.dataBase64', message: '不是受支持的图片，只能上传 JPEG、PNG 或 WebP 照片' }],
     });
     const bomb = await t1Admin.post(`/api/activities/${id}/summary`, {
@@ -101,7 +100,10 @@ describe('summary photos (总结照片)', () => {
       photos: [b64(await makeJpeg()), b64(await pngClaiming(20_000, 20_000))],
     });
     expect(bomb.statusCode).toBe(400);
-    expect(bomb.json()).toMatchObject({ code: 'PHOTO_DIMENSIONS', errors: [{ field: 'photos.1.dataBase64' }] });
+    expect(bomb.json()).toMatchObject({
+      code: 'VALIDATION',
+      errors: [{ field: 'photos.1.dataBase64', message: '图片尺寸过大（不超过 4000 万像素）' }],
+    });
     const notBase64 = await t1Admin.post(`/api/activities/${id}/summary`, {
       text: '总结',
       photos: [{ dataBase64: '<svg onload=alert(1)>' }],

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { many } from '../../db/sql.ts';
 import { addAccount, buildWorld, PASSWORD } from '../../test/factories.ts';
@@ -236,5 +237,15 @@ describe('self-assessment with district review', () => {
       sql`SELECT count(*)::int AS n FROM assessment_scores WHERE round_id = ${roundId} AND org_id = ${world.t1.id}`,
     );
     expect(rows[0].n).toBe(3);
+
+    // The export carries the comparison sheet.
+    const xlsx = await as('admin_a').get(`/api/assessments/rounds/${roundId}/results.xlsx`);
+    expect(xlsx.statusCode).toBe(200);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx.rawPayload as any);
+    const sheet = book.getWorksheet('自评与审核')!;
+    const values = sheet.getRows(2, 4)!.map((r) => (r.values as unknown[]).slice(1));
+    expect(values[0]).toEqual(['东湖镇团委', '总体', 4, 4, 0]);
+    expect(values[1]).toEqual(['东湖镇团委', '1.1', 6, 6, 0]);
   });
 });

@@ -151,9 +151,15 @@ describe('photos of a resident request (public phone page)', () => {
     const bad = await request(phone, code, [b64(await makeJpeg()), b64(SVG)]);
     expect(bad.statusCode).toBe(400);
     expect(bad.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(bad.json()).toMatchObject({ code: 'PHOTO_NOT_IMAGE', errors: [{ field: 'photos.1.dataBase64' }] });
+    expect(bad.json()).toMatchObject({
+      code: 'VALIDATION',
+      errors: [{ field: 'photos.1.dataBase64', message: '不是受支持的图片，只能上传 JPEG、PNG 或 WebP 照片' }],
+    });
     const html = await request(phone, code, [b64(HTML_AS_JPG)]);
-    expect(html.json()).toMatchObject({ code: 'PHOTO_NOT_IMAGE', errors: [{ field: 'photos.0.dataBase64' }] });
+    expect(html.json()).toMatchObject({
+      code: 'VALIDATION',
+      errors: [{ field: 'photos.0.dataBase64', message: '不是受支持的图片，只能上传 JPEG、PNG 或 WebP 照片' }],
+    });
     expect(await count('service_orders')).toBe(orders);
     expect(await count('photos')).toBe(photos);
     const ok = await request(phone, code, [b64(await makeJpeg())]);
@@ -213,7 +219,10 @@ describe("photos of the assignee's progress and completion records", () => {
       photos: [b64(await makeJpeg()), b64(HTML_AS_JPG)],
     });
     expect(bad.statusCode).toBe(400);
-    expect(bad.json()).toMatchObject({ code: 'PHOTO_NOT_IMAGE', errors: [{ field: 'photos.1.dataBase64' }] });
+    expect(bad.json()).toMatchObject({
+      code: 'VALIDATION',
+      errors: [{ field: 'photos.1.dataBase64', message: '不是受支持的图片，只能上传 JPEG、PNG 或 WebP 照片' }],
+    });
     const badDone = await s1Admin.post(`/api/orders/${order.id}/complete`, { note: '完成', photos: [b64(SVG)] });
     expect(badDone.statusCode).toBe(400);
     expect(await count('service_order_events', sql`order_id = ${order.id}`)).toBe(events);

@@ -81,10 +81,10 @@ async function reencode(bytes: Buffer, mime: PhotoMime): Promise<PreparedPhoto |
 
 /**
  * Checks uploads by their content and re-encodes them. Every refused photo is listed with its field
- * (`<field>.<i>.dataBase64`): over {@link MAX_PHOTO_BYTES} → 413 PHOTO_TOO_LARGE (the same status as an
- * over-long body, so a client handles "too big" one way); not JPEG/PNG/WebP by its bytes → 400
- * PHOTO_NOT_IMAGE; truncated or corrupt → 400 PHOTO_DAMAGED; over 40 megapixels → 400 PHOTO_DIMENSIONS.
- * The problem's code is the first refusal's.
+ * (`<field>.<i>.dataBase64`) and why: PHOTO_NOT_IMAGE (not JPEG/PNG/WebP by its bytes), PHOTO_DAMAGED
+ * (truncated, corrupt, something appended), PHOTO_DIMENSIONS (over 40 megapixels) → 400 VALIDATION like every
+ * other field error; PHOTO_TOO_LARGE (over {@link MAX_PHOTO_BYTES}) → 413 PHOTO_TOO_LARGE, the same status as
+ * an over-long body, so a client handles "too big" one way.
  */
 export async function preparePhotos(uploads: readonly PhotoUpload[], field: string): Promise<PreparedPhoto[]> {
   const errors: (FieldError & { message: PhotoErrorCode })[] = [];
@@ -110,7 +110,10 @@ export async function preparePhotos(uploads: readonly PhotoUpload[], field: stri
     if (typeof prepared === 'string') errors.push({ field: at, message: prepared });
     else out.push(prepared);
   }
-  if (errors.length) throw new AppError(errors[0].message, { errors });
+  if (errors.length) {
+    const tooLarge = errors.some((e) => e.message === 'PHOTO_TOO_LARGE');
+    throw new AppError(tooLarge ? 'PHOTO_TOO_LARGE' : 'VALIDATION', { errors });
+  }
   return out;
 }
 

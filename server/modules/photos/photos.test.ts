@@ -4,6 +4,7 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ERROR_MESSAGES } from '../../../domain/messages.ts';
 import { MAX_PHOTO_BYTES, PHOTO_BODY_LIMIT, sniffImage } from '../../../domain/photo.ts';
 import { backupDatabase, restoreDatabase } from '../../db/backup.ts';
 import { many, one } from '../../db/sql.ts';
@@ -47,7 +48,11 @@ async function refusal(bytes: Buffer) {
   try {
     await preparePhotos([b64(bytes)], 'photos');
   } catch (err) {
-    if (err instanceof AppError) return { code: err.code, field: err.details.errors?.[0]?.field };
+    if (err instanceof AppError) {
+      const [first] = err.details.errors ?? [];
+      expect(err.code).toBe(first?.message === 'PHOTO_TOO_LARGE' ? 'PHOTO_TOO_LARGE' : 'VALIDATION');
+      return { code: first?.message, field: first?.field };
+    }
     throw err;
   }
   return null;
@@ -236,8 +241,8 @@ describe('no partial writes', () => {
     expect(res.statusCode).toBe(400);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.json()).toMatchObject({
-      code: 'PHOTO_NOT_IMAGE',
-      errors: [{ field: 'photos.2.dataBase64' }],
+      code: 'VALIDATION',
+      errors: [{ field: 'photos.2.dataBase64', message: ERROR_MESSAGES.PHOTO_NOT_IMAGE['zh-CN'] }],
     });
     expect(await count('photos')).toBe(photosBefore);
     expect(await count('activity_summaries', sql`activity_id = ${id}`)).toBe(0);
