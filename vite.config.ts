@@ -36,11 +36,31 @@ function precompress(): Plugin {
   };
 }
 
-/** The web console: sources in web/, built into web/dist (served by the API server in production). */
+/**
+ * The dev server answers /r/:token with phone.html, as server/app.ts does in production: the registration page is
+ * its own light entry (web/src/phone), not a route of the console.
+ */
+function phonePages(): Plugin {
+  return {
+    name: 'jingwei-phone-pages',
+    apply: 'serve',
+    configureServer(server) {
+      server.middlewares.use((req, _res, next) => {
+        if (req.method === 'GET' && req.url && /^\/r\/[^/?#]+\/?(\?.*)?$/.test(req.url)) req.url = '/phone.html';
+        next();
+      });
+    },
+  };
+}
+
+/**
+ * The web console (index.html) and the light phone registration page (phone.html): sources in web/, built into
+ * web/dist (served by the API server in production).
+ */
 export default defineConfig({
   root,
   publicDir: false,
-  plugins: [precompress()],
+  plugins: [precompress(), phonePages()],
   oxc: { jsx: { runtime: 'automatic' } },
   server: {
     port: 5173,
@@ -53,6 +73,8 @@ export default defineConfig({
     manifest: true,
     chunkSizeWarningLimit: 1500,
     rolldownOptions: {
+      // the console and the phone registration page (/r/:token, issue 10: < 150 KB gzip, no antd)
+      input: { index: path.join(root, 'index.html'), phone: path.join(root, 'phone.html') },
       // antd, react-router and react-query mark modules "use client"; meaningless in a browser bundle
       onLog(level, log, handler) {
         if (log.code === 'MODULE_LEVEL_DIRECTIVE') return;
@@ -61,7 +83,9 @@ export default defineConfig({
       output: {
         codeSplitting: {
           groups: [
-            { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler|react-router|react-router-dom)[\\/]/ },
+            // React alone: the phone entry loads it without the router
+            { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/ },
+            { name: 'router', test: /node_modules[\\/](react-router|react-router-dom)[\\/]/ },
             // antd is NOT one group: split by use, a page downloads only the components it renders (issue 10:
             // one antd chunk put 363 KB gzip on every first load)
             // only the results page draws charts: keep ECharts out of the bundle every page loads

@@ -2,7 +2,8 @@
  * Web bundle: gzip size of what a first visit downloads, from the production build in web/dist
  * (run `npm run build` first):
  * - console: index.html's entry with its static imports and CSS, plus the dashboard route (where the console lands);
- * - phone registration page (/r/:token): the same entry plus the RegisterPage route chunk and its static imports.
+ * - phone registration page (/r/:token): its own light entry, phone.html (web/src/phone: no antd, router or
+ *   i18next; the server sends it for /r/*), with its static imports and CSS.
  * Chunks and their static imports come from the Vite manifest (web/dist/.vite/manifest.json) when the build wrote
  * one, else from the import statements of the built files themselves.
  * With `--lighthouse`, also the Lighthouse performance score (mobile preset, simulated throttling) of the dashboard,
@@ -31,6 +32,7 @@ const { values } = parseArgs({
 });
 const dist = values.dist!;
 const html = fs.readFileSync(path.join(dist, 'index.html'), 'utf8');
+const phoneHtml = fs.readFileSync(path.join(dist, 'phone.html'), 'utf8');
 const gz = (file: string) => zlib.gzipSync(fs.readFileSync(path.join(dist, file)), { level: 9 }).length;
 
 /** Static imports of a built chunk (`import … from "./x.js"`, `import "./x.js"`), as dist-relative paths. */
@@ -57,9 +59,12 @@ function closure(start: string[]): Set<string> {
   return seen;
 }
 
-const entryJs = [...html.matchAll(/<script[^>]+src="\/?([^"]+)"/g)].map((m) => m[1]);
-const preloads = [...html.matchAll(/<link[^>]+rel="modulepreload"[^>]+href="\/?([^"]+)"/g)].map((m) => m[1]);
-const css = [...html.matchAll(/<link[^>]+rel="stylesheet"[^>]+href="\/?([^"]+)"/g)].map((m) => m[1]);
+/** What a page's html loads itself: entry scripts, module preloads and stylesheets. */
+const htmlLoads = (page: string) => [
+  ...[...page.matchAll(/<script[^>]+src="\/?([^"]+)"/g)].map((m) => m[1]),
+  ...[...page.matchAll(/<link[^>]+rel="modulepreload"[^>]+href="\/?([^"]+)"/g)].map((m) => m[1]),
+  ...[...page.matchAll(/<link[^>]+rel="stylesheet"[^>]+href="\/?([^"]+)"/g)].map((m) => m[1]),
+];
 const assets = fs.readdirSync(path.join(dist, 'assets'));
 const route = (name: string) => {
   const js = assets.find((a) => a.startsWith(`${name}-`) && a.endsWith('.js'));
@@ -70,8 +75,8 @@ const route = (name: string) => {
 
 const manifestFile = path.join(dist, '.vite', 'manifest.json');
 let source = 'import statements of the built files';
-let shell = closure([...entryJs, ...preloads, ...css]);
-let phone = new Set([...shell, ...closure(route('RegisterPage'))]);
+let shell = closure(htmlLoads(html));
+let phone = closure(htmlLoads(phoneHtml));
 let consoleFirst = new Set([...shell, ...closure(route('DashboardPage'))]);
 if (fs.existsSync(manifestFile)) {
   source = 'Vite manifest';
@@ -92,10 +97,11 @@ if (fs.existsSync(manifestFile)) {
     }
     return files;
   };
-  const entry = Object.keys(manifest).filter((k) => manifest[k].isEntry);
   const key = (name: string) => Object.keys(manifest).find((k) => k.endsWith(`/${name}.tsx`))!;
-  shell = walk(entry);
-  phone = new Set([...shell, ...walk([key('register/RegisterPage')])]);
+  if (!manifest['index.html'] || !manifest['phone.html'])
+    throw new Error(`index.html or phone.html missing from ${manifestFile}`);
+  shell = walk(['index.html']);
+  phone = walk(['phone.html']);
   consoleFirst = new Set([...shell, ...walk([key('dashboard/DashboardPage')])]);
 }
 const kb = (files: Set<string>) => +([...files].reduce((a, f) => a + gz(f), 0) / 1024).toFixed(1);

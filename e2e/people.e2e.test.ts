@@ -91,12 +91,12 @@ describe('youth registry and QR registration', () => {
     await page.getByTestId('register-phone').fill(PHONE_TYPED);
     // a wrong check digit is refused inline by the server's field error
     await page.getByTestId('register-id-number').fill(BAD_ID_NUMBER);
-    await page.getByTestId('register-category').click();
-    await pickOption(page, '白领青年');
+    // the light phone entry (web/src/phone) uses native controls: the phone's own picker, no antd
+    await page.getByTestId('register-category').selectOption({ label: '白领青年' });
     await page.getByTestId('register-consent').check();
     await page.getByTestId('register-submit').click();
     await expect
-      .poll(() => page.locator('.ant-form-item-explain-error').allTextContents(), POLL)
+      .poll(() => page.locator('.jw-field-error').allTextContents(), POLL)
       .toContainEqual(expect.stringContaining('校验位'));
     await shot(page, 'people-01-phone-field-error');
 

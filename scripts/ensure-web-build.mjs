@@ -23,8 +23,14 @@ function newestMtime(path) {
 
 function needsBuild() {
   if (!existsSync(output)) return 'web/dist/index.html is missing';
+  if (!existsSync(join(repo, 'web', 'dist', 'phone.html'))) return 'web/dist/phone.html is missing';
   const built = statSync(output).mtimeMs;
-  const sources = [join(repo, 'web', 'src'), join(repo, 'web', 'index.html'), join(repo, 'vite.config.ts')];
+  const sources = [
+    join(repo, 'web', 'src'),
+    join(repo, 'web', 'index.html'),
+    join(repo, 'web', 'phone.html'),
+    join(repo, 'vite.config.ts'),
+  ];
   for (const source of sources) {
     if (newestMtime(source) > built) return `${source.slice(repo.length + 1)} changed since the last build`;
   }

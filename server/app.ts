@@ -21,7 +21,6 @@ import { jobsPlugin } from './jobs/queue.ts';
 import { countAccountsByOrg, countActiveAccountsOfOrg } from './modules/accounts/accounts.repository.ts';
 import { accountRoutes } from './modules/accounts/accounts.routes.ts';
 import { registerActivityMetrics } from './modules/activities/activities.metrics.ts';
-import { registerPeopleMetrics } from './modules/people/people.metrics.ts';
 import { activityRoutes } from './modules/activities/activities.routes.ts';
 import { activityMoreRoutes } from './modules/activities/activities-more.routes.ts';
 import { assessmentRoutes } from './modules/assessments/assessments.routes.ts';
@@ -42,6 +41,7 @@ import { registerOrderMetrics } from './modules/orders/orders.metrics.ts';
 import { orderRoutes } from './modules/orders/orders.routes.ts';
 import { registerOrgDependent, registerRollupSource } from './modules/orgs/org-extensions.ts';
 import { orgRoutes } from './modules/orgs/orgs.routes.ts';
+import { registerPeopleMetrics } from './modules/people/people.metrics.ts';
 import { countActivePeopleOfBranch, countMembersByOrg, countPeopleByOrg } from './modules/people/people.repository.ts';
 import { peopleRoutes } from './modules/people/people.routes.ts';
 import { photoRoutes } from './modules/photos/photos.routes.ts';
@@ -190,6 +190,8 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
 async function registerWebConsole(app: FastifyInstance, config: Config) {
   const indexFile = config.webDist ? path.join(config.webDist, 'index.html') : null;
   const hasWeb = !!indexFile && fs.existsSync(indexFile);
+  // 二维报到 /r/:token has its own light entry (web/phone.html, issue 10); an older build without it: the console
+  const hasPhone = hasWeb && fs.existsSync(path.join(config.webDist!, 'phone.html'));
   if (hasWeb)
     await app.register(fastifyStatic, {
       root: config.webDist!,
@@ -210,6 +212,7 @@ async function registerWebConsole(app: FastifyInstance, config: Config) {
     // Client-side routes get the console; API paths and missing build assets are plain 404s.
     const isPage = req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/assets/');
     if (!isPage || !hasWeb) return sendProblem(reply, lang, 'NOT_FOUND');
-    return reply.type('text/html; charset=utf-8').sendFile('index.html');
+    const page = hasPhone && /^\/r\/[^/?#]+\/?(?:[?#]|$)/.test(req.url) ? 'phone.html' : 'index.html';
+    return reply.type('text/html; charset=utf-8').sendFile(page);
   });
 }

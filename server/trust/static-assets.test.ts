@@ -15,6 +15,8 @@ beforeAll(async () => {
   const html =
     '<!doctype html><html><body><div id="root"></div><script type="module" src="/assets/app-abc123.js"></script></body></html>';
   fs.writeFileSync(path.join(dist, 'index.html'), html);
+  // the light entry of the phone registration page (issue 10)
+  fs.writeFileSync(path.join(dist, 'phone.html'), html.replace('app-abc123', 'phone-abc123'));
   const js = path.join(dist, 'assets', 'app-abc123.js');
   fs.writeFileSync(js, script);
   fs.writeFileSync(`${js}.br`, zlib.brotliCompressSync(script));
@@ -49,5 +51,17 @@ describe('static console build', () => {
       expect(page.headers['cache-control']).toBe('no-cache');
     }
     expect((await ctx.app.inject({ url: '/assets/missing-x.js' })).statusCode).toBe(404);
+  });
+
+  it('sends the light phone entry for the registration page /r/:token, the console for every other page', async () => {
+    for (const url of ['/r/some.token', '/r/some.token?from=poster']) {
+      const page = await ctx.app.inject({ url, headers: { 'accept-encoding': 'gzip' } });
+      expect(page.statusCode).toBe(200);
+      expect(page.headers['cache-control']).toBe('no-cache');
+      expect(page.body).toContain('phone-abc123');
+    }
+    for (const url of ['/', '/o/1', '/a/some.token', '/r', '/r/some.token/more']) {
+      expect((await ctx.app.inject({ url })).body).toContain('app-abc123');
+    }
   });
 });

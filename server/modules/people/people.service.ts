@@ -25,7 +25,7 @@ import type { Executor } from '../../db/sql.ts';
 import { type Actor, requirePermission, resolveDistrict } from '../../lib/actor.ts';
 import type { PiiCipher } from '../../lib/crypto.ts';
 import { AppError, pgErrorOf } from '../../lib/errors.ts';
-import { recordAudit } from '../audit/audit.repository.ts';
+import { type AuditInput, recordAudit } from '../audit/audit.repository.ts';
 import { loadGridInScope } from '../grids/grids.service.ts';
 import { loadOrgInScope } from '../orgs/orgs.service.ts';
 import {
@@ -184,6 +184,8 @@ export async function writeDeduplicated(
   pii: PiiCipher,
   ctx: WriteContext,
   inc: PersonIncoming,
+  /** When given, the audit entry is collected here for the caller to write last (see registerPerson). */
+  deferredAudit?: AuditInput[],
 ): Promise<Outcome> {
   const phoneIdx = inc.phone ? pii.blindIndex('phone', inc.phone) : null;
   const idIdx = inc.idNumber ? pii.blindIndex('idNumber', inc.idNumber) : null;
@@ -207,6 +209,10 @@ export async function writeDeduplicated(
     idIdx,
   };
   const who = auditWho(ctx);
+  const audit = async (entry: AuditInput) => {
+    if (deferredAudit) deferredAudit.push(entry);
+    else await recordAudit(tx, who, entry);
+  };
 
   if (reason) {
     const { phone: _p, idNumber: _i, ...incoming } = inc;
@@ -228,7 +234,7 @@ export async function writeDeduplicated(
       },
       ctx.actor?.accountId ?? null,
     );
-    await recordAudit(tx, who, {
+    await audit({
       action: 'person.review.create',
       entity: 'person_review',
       entityId: reviewId,
@@ -266,7 +272,7 @@ export async function writeDeduplicated(
     );
     if (inc.circleGridIds?.length) await replaceCircles(tx, id, ctx.districtId, inc.circleGridIds);
     const after = (await findPersonById(tx, id))!;
-    await recordAudit(tx, who, {
+    await audit({
       action: inc.source === 'qr' ? 'person.self_register' : 'person.create',
       entity: 'person',
       entityId: id,
@@ -304,7 +310,7 @@ export async function writeDeduplicated(
   await updatePersonRow(tx, target.id, patch);
   if (inc.circleGridIds) await replaceCircles(tx, target.id, ctx.districtId, inc.circleGridIds);
   const after = (await findPersonById(tx, target.id))!;
-  await recordAudit(tx, who, {
+  await audit({
     action: inc.source === 'qr' ? 'person.self_reregister' : 'person.reregister',
     entity: 'person',
     entityId: target.id,
@@ -324,11 +330,15 @@ export async function registerPerson(
   before?: (tx: Executor) => Promise<void>,
   after?: (tx: Executor, outcome: Outcome) => Promise<void>,
 ): Promise<Outcome> {
+  // The audit row goes last: its insert takes the district's hash-chain lock until commit (migration 0012), so
+  // every statement after it would make the district's other registrations wait (docs/PERFORMANCE.md).
   const run = () =>
     database.db.transaction(async (tx) => {
       if (before) await before(tx);
-      const outcome = await writeDeduplicated(tx, pii, ctx, inc);
+      const audits: AuditInput[] = [];
+      const outcome = await writeDeduplicated(tx, pii, ctx, inc, audits);
       if (after) await after(tx, outcome);
+      for (const entry of audits) await recordAudit(tx, auditWho(ctx), entry);
       return outcome;
     });
   try {

@@ -15,12 +15,7 @@ const comingSoon = MODULES.filter((m) => !m.ready).map((m) => ({
 
 const router = createBrowserRouter([
   { path: '/login', element: <LoginPage /> },
-  {
-    // 二维报到: the public phone page a registration QR code opens (no login, no console layout)
-    path: '/r/:token',
-    HydrateFallback: PageSpinner,
-    lazy: () => import('../features/register/RegisterPage.tsx').then((m) => ({ Component: m.RegisterPage })),
-  },
+  // 二维报到 /r/:token is not a console route: the server sends the light phone entry (web/phone.html, web/src/phone)
   {
     // 我要点单 / 进度查询·评单: the resident's phone pages (no login, no console layout)
     path: '/o/:districtId',

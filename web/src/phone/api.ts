@@ -3,6 +3,7 @@
  * login, so no CSRF token and no session listeners). Errors are the server's problem+json, in the page's language.
  */
 import type { Problem } from '../../../domain/common.ts';
+import { CAPTCHA_CODES } from './contract.ts';
 import { lang, t } from './i18n.ts';
 
 /** An error answered by the API (application/problem+json), or a network failure (status 0). */
@@ -66,11 +67,9 @@ export async function api<T>(method: 'GET' | 'POST', path: string, body?: unknow
   );
 }
 
-/** Problem codes that mean "show the captcha (again)" (domain/captcha.ts CAPTCHA_CODES). */
-const CAPTCHA_CODES = new Set(['CAPTCHA_REQUIRED', 'CAPTCHA_INVALID']);
-
+/** Whether an API error asks the page to show (a new) captcha. */
 export function isCaptchaProblem(error: unknown): boolean {
-  return error instanceof ApiError && CAPTCHA_CODES.has(error.code);
+  return error instanceof ApiError && (CAPTCHA_CODES as readonly string[]).includes(error.code);
 }
 
 /** Field errors of an API error by the page's field name; `rename` maps API names to the page's. */

@@ -8,6 +8,7 @@ import { type Photo, STORED_PHOTO_SIDE } from '../../../../domain/photo.ts';
 export type PickedPhoto = { id: string; dataBase64: string; preview: string };
 
 const ACCEPT = ['image/jpeg', 'image/png', 'image/webp'];
+let picked = 0;
 
 /**
  * Shrinks a photo to STORED_PHOTO_SIDE on its long side by drawing it on a canvas (orientation applied, EXIF
@@ -23,7 +24,8 @@ async function shrink(file: File): Promise<PickedPhoto> {
   canvas.getContext('2d')!.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
   bitmap.close();
   const dataUrl = canvas.toDataURL(file.type === 'image/png' ? 'image/png' : 'image/jpeg', 0.85);
-  return { id: crypto.randomUUID(), dataBase64: dataUrl.slice(dataUrl.indexOf(',') + 1), preview: dataUrl };
+  // a counter, not crypto.randomUUID (only in secure contexts; the phone page may be plain HTTP)
+  return { id: `p${++picked}`, dataBase64: dataUrl.slice(dataUrl.indexOf(',') + 1), preview: dataUrl };
 }
 
 /** 选择照片 pick up to `max` photos (thumbnails with remove buttons). */
