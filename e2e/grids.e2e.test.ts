@@ -121,7 +121,9 @@ describe('grids', () => {
     const before = await drawnGrids(page);
     expect(before.some((g) => g.code === code)).toBe(false);
 
-    await page.getByTestId('nav-grids').click();
+    // A fresh page: the dashboard's grid map has already fetched the drawn grids into the query cache, and the
+    // editor map would reuse them without a request to wait for.
+    await page.goto(`${env.server.url}/grids`);
     await page.getByTestId('grid-table').waitFor();
 
     // the editor map fits itself to the grids already drawn: wait for them before clicking on it

@@ -112,7 +112,8 @@ function PromptModal({ prompt, onClose }: { prompt: Prompt | null; onClose: () =
           </Form.Item>
         ))}
         {prompt?.photos && (
-          <Form.Item name="photos" label={t('photos.work')}>
+          // No `name`: a named Form.Item would hand the picker the form's (empty) value instead of ours.
+          <Form.Item label={t('photos.work')}>
             <PhotoPicker value={photos} onChange={setPhotos} max={prompt.photos} testId="order-prompt-photos" />
           </Form.Item>
         )}
