@@ -81,12 +81,29 @@ async function* xlsxRows(input: Readable): AsyncGenerator<SheetRow> {
     worksheets: 'emit',
     entries: 'emit',
   });
-  for await (const sheet of reader as AsyncIterable<AsyncIterable<ExcelJS.Row>>) {
-    for await (const row of sheet) {
-      const values = (row.values as ExcelJS.CellValue[]).slice(1, MAX_COLUMNS + 1);
-      yield { rowNumber: row.number, cells: Array.from(values, (v) => excelCell(v)) };
+  const toRow = (row: ExcelJS.Row): SheetRow => ({
+    rowNumber: row.number,
+    cells: Array.from((row.values as ExcelJS.CellValue[]).slice(1, MAX_COLUMNS + 1), (v) => excelCell(v)),
+  });
+  let started = false;
+  try {
+    for await (const sheet of reader as AsyncIterable<AsyncIterable<ExcelJS.Row>>) {
+      for await (const row of sheet) {
+        started = true;
+        yield toRow(row);
+      }
+      return; // the ledger is the first sheet; notes on other sheets are not data
     }
-    return; // the ledger is the first sheet; notes on other sheets are not data
+  } catch (err) {
+    // exceljs's streaming reader needs xl/workbook.xml before the sheets in the zip; the format allows any order
+    // (and exceljs's own writer sometimes puts a sheet first). Such a file is read whole instead: it is at most
+    // 10 MB, already in memory.
+    if (started || !(err instanceof TypeError && /sheets/.test(err.message))) throw err;
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(file as unknown as ArrayBuffer);
+    const rows: SheetRow[] = [];
+    workbook.worksheets[0]?.eachRow((row) => rows.push(toRow(row)));
+    yield* rows;
   }
 }
 
