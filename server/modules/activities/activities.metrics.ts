@@ -3,8 +3,8 @@ import { roleCan } from '../../../domain/account.ts';
 import { percent } from '../../../domain/dashboard.ts';
 import type { Executor } from '../../db/sql.ts';
 import { iso, many } from '../../db/sql.ts';
-import type { MetricContext, MetricSubject, RankingMetric } from '../assessments/ranking-metrics.ts';
-import { registerRankingMetric } from '../assessments/ranking-metrics.ts';
+import type { MetricContext, RankingMetric } from '../assessments/ranking-metrics.ts';
+import { registerRankingMetric, scopeCond, subjectOf } from '../assessments/ranking-metrics.ts';
 import { registerGridMapMetric } from '../dashboard/dashboard-map.ts';
 
 /**
@@ -13,12 +13,6 @@ import { registerGridMapMetric } from '../dashboard/dashboard-map.ts';
  * GET /api/activity-figures/participation: registered youth of the subtree (placed by their home
  * grid's org, else their League branch) who checked in to ≥1 activity starting in the period.
  */
-
-const scopeCond = (scopePath: string | null, alias = 'o') =>
-  scopePath === null ? sql`TRUE` : sql`${sql.raw(alias)}.path LIKE ${`${scopePath}%`}`;
-
-/** The subject whose subtree holds `path` (subjects never nest within one scheme). */
-const subjectOf = (subjects: MetricSubject[], path: string) => subjects.find((s) => path.startsWith(s.path));
 
 /** Registered youth and participants per org path (youth placed by home grid's org, else branch). */
 async function participationByOrg(ex: Executor, ctx: MetricContext, path: string) {

@@ -43,6 +43,13 @@ export type RankingMetric = {
   records(ex: Executor, ctx: MetricContext, subject: MetricSubject, limit: number): Promise<MetricRecords>;
 };
 
+/** SQL: the org alias lies inside the caller's scope (everything for a platform admin). */
+export const scopeCond = (scopePath: string | null, alias = 'o') =>
+  scopePath === null ? sql`TRUE` : sql`${sql.raw(alias)}.path LIKE ${`${scopePath}%`}`;
+
+/** The subject whose subtree holds `path` (subjects never nest within one scheme). */
+export const subjectOf = (subjects: MetricSubject[], path: string) => subjects.find((s) => path.startsWith(s.path));
+
 const metrics = new Map<string, RankingMetric>();
 
 export function registerRankingMetric(metric: RankingMetric): void {

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Executor } from '../../db/sql.ts';
 import { many } from '../../db/sql.ts';
 import type { MetricContext, MetricSubject, RankingMetric } from '../assessments/ranking-metrics.ts';
-import { registerRankingMetric } from '../assessments/ranking-metrics.ts';
+import { registerRankingMetric, scopeCond, subjectOf } from '../assessments/ranking-metrics.ts';
 
 /**
  * 青年与干部 metrics of the rankings and the 1000-point scheme: registration growth, 1+100 contact coverage and
@@ -10,9 +10,6 @@ import { registerRankingMetric } from '../assessments/ranking-metrics.ts';
  * by his own placement; a visit by the org that recorded it.
  */
 
-const scopeCond = (scopePath: string | null, alias = 'o') =>
-  scopePath === null ? sql`TRUE` : sql`${sql.raw(alias)}.path LIKE ${`${scopePath}%`}`;
-const subjectOf = (subjects: MetricSubject[], path: string) => subjects.find((s) => path.startsWith(s.path));
 /** The period's Shanghai calendar days, for the date columns (visited_on, contacted_on). */
 const dayFrom = (ctx: MetricContext) => sql`(${ctx.from}::timestamptz AT TIME ZONE 'Asia/Shanghai')::date`;
 const dayTo = (ctx: MetricContext) => sql`(${ctx.to}::timestamptz AT TIME ZONE 'Asia/Shanghai')::date`;
