@@ -2,18 +2,21 @@
  * QR self-registration under load (二维报到 at a mass event): autocannon on loopback against
  * POST /api/qr/:token/register of the real app (validation, blind index, SM4, de-duplicated write,
  * audit, replay guard), every request a different young person. Baseline in the same run: a bare
- * Fastify handler that parses the same JSON body and answers. Reports req/s, p50/p99 and the ratio.
+ * Fastify handler that parses the same JSON body and answers. Reports req/s, p50/p99 and the ratio. The load
+ * generator (bench/loadgen.mjs, autocannon) is a separate process on the same machine, so it competes for the two
+ * cores but not for the app's event loop.
  *
  *   npx tsx bench/register.ts --db postgresql   # TEST_DATABASE_URL or postgres://postgres@127.0.0.1:5432/postgres
  *   npx tsx bench/register.ts                   # PGlite (one connection: expect far less)
  *   options: --seconds 15 --connections 50
  */
+
+import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
+import { parseArgs, promisify } from 'node:util';
 import Fastify from 'fastify';
 import { CONSENT_VERSION } from '../domain/person.ts';
 import { buildApp } from '../server/app.ts';
@@ -31,6 +34,7 @@ const { values } = parseArgs({
   },
 });
 const SECONDS = Number(values.seconds);
+const run = promisify(execFile);
 const CONNECTIONS = Number(values.connections);
 
 async function open(): Promise<{ database: Database; drop: () => Promise<void> }> {
@@ -55,38 +59,64 @@ async function open(): Promise<{ database: Database; drop: () => Promise<void> }
   return { database, drop: () => database.close() };
 }
 
-let seq = 0;
-/** A different valid young person per request: unique phone and submission id. */
-function nextBody(): string {
-  seq += 1;
-  return JSON.stringify({
-    name: '压测青年',
-    phone: `15${String(100000000 + seq).slice(-9)}`,
-    birthDate: '2001-06-01',
-    category: 'other',
-    consent: true,
-    consentVersion: CONSENT_VERSION,
-    submissionId: `bench${seq.toString(36).padStart(12, '0')}`,
-  });
+/** CPU seconds used so far by the PostgreSQL backends serving the bench database (same machine), by pid. */
+async function backendCpu(database: Database | null): Promise<Map<number, number>> {
+  const cpu = new Map<number, number>();
+  if (database?.kind !== 'postgresql') return cpu;
+  const rows = await database.query<{ pid: number }>(
+    'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+  );
+  const tick = 100; // USER_HZ on Linux
+  for (const { pid } of rows) {
+    try {
+      const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      cpu.set(pid, (Number(fields[11]) + Number(fields[12])) / tick);
+    } catch {
+      // the backend ended meanwhile
+    }
+  }
+  return cpu;
 }
 
-async function load(url: string) {
-  const result = await autocannon({
-    url,
-    method: 'POST',
-    connections: CONNECTIONS,
-    duration: SECONDS,
-    headers: { 'content-type': 'application/json' },
-    requests: [{ setupRequest: (req) => ({ ...req, body: nextBody() }) }],
-  });
-  return {
-    requestsPerSecond: Math.round(result.requests.average),
-    p50ms: result.latency.p50,
-    p99ms: result.latency.p99,
-    total: result.requests.total,
-    non2xx: result.non2xx,
-    errors: result.errors,
+/** Runs the loopback load generator in its own process; every request a different young person. */
+async function load(options: {
+  url: string;
+  seqStart: number;
+  duration?: number;
+  amount?: number;
+  timeout?: number;
+  /** also measure the CPU of this database's backends (PostgreSQL on this machine) */
+  measureDatabase?: Database;
+}) {
+  const { measureDatabase = null, ...rest } = options;
+  const opts = { connections: CONNECTIONS, duration: SECONDS, consentVersion: CONSENT_VERSION, ...rest };
+  const cpu0 = process.cpuUsage();
+  const pg0 = await backendCpu(measureDatabase);
+  const { stdout } = await run(
+    process.execPath,
+    [path.join(import.meta.dirname, 'loadgen.mjs'), JSON.stringify(opts)],
+    {
+      maxBuffer: 1 << 20,
+    },
+  );
+  const cpu = process.cpuUsage(cpu0);
+  const pg1 = await backendCpu(measureDatabase);
+  let pgSeconds = 0;
+  for (const [pid, t] of pg1) pgSeconds += t - (pg0.get(pid) ?? 0);
+  const result = JSON.parse(stdout.trim().split('\n').pop()!) as {
+    requestsPerSecond: number;
+    p50ms: number;
+    p99ms: number;
+    total: number;
+    non2xx: number;
+    errors: number;
+    timeouts: number;
   };
+  // The app process's own CPU per answered request: the part of the cost a faster machine or a second app server
+  // divides, whatever else the machine is doing.
+  const appCpuMsPerRequest = +((cpu.user + cpu.system) / 1000 / Math.max(1, result.total)).toFixed(3);
+  const dbCpuMsPerRequest = pg1.size ? +((pgSeconds * 1000) / Math.max(1, result.total)).toFixed(3) : null;
+  return { ...result, appCpuMsPerRequest, dbCpuMsPerRequest };
 }
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-bench-register-'));
@@ -134,8 +164,12 @@ try {
   bare.post('/register', async (req) => ({ ok: true, echo: (req.body as { name: string }).name }));
   const bareBase = await bare.listen({ port: 0, host: '127.0.0.1' });
 
-  const baseline = await load(`${bareBase}/register`);
-  const real = await load(`${base}/api/qr/${tokenString}/register`);
+  const baseline = await load({ url: `${bareBase}/register`, seqStart: 0 });
+  const real = await load({
+    url: `${base}/api/qr/${tokenString}/register`,
+    seqStart: 10_000_000,
+    measureDatabase: database,
+  });
 
   // A mass event: EVENT people scan one new code as fast as the loopback allows (same 50 connections).
   let event: Record<string, unknown> | null = null;
@@ -150,14 +184,11 @@ try {
     ).json();
     const eventToken = String(code.url).split('/r/')[1];
     const t0 = performance.now();
-    const result = await autocannon({
+    const result = await load({
       url: `${base}/api/qr/${eventToken}/register`,
-      method: 'POST',
-      connections: CONNECTIONS,
+      seqStart: 20_000_000,
       amount: EVENT,
       timeout: 60,
-      headers: { 'content-type': 'application/json' },
-      requests: [{ setupRequest: (req) => ({ ...req, body: nextBody() }) }],
     });
     const seconds = (performance.now() - t0) / 1000;
     const [check] = await database.query<{ people: number; phones: number; submissions: number }>(
@@ -174,8 +205,8 @@ try {
       registrations: EVENT,
       seconds: +seconds.toFixed(1),
       requestsPerSecond: Math.round(EVENT / seconds),
-      p50ms: result.latency.p50,
-      p99ms: result.latency.p99,
+      p50ms: result.p50ms,
+      p99ms: result.p99ms,
       non2xx: result.non2xx,
       errors: result.errors,
       timeouts: result.timeouts,

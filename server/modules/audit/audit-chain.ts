@@ -1,9 +1,10 @@
 import type { Database } from '../../db/client.ts';
 
 /**
- * The audit log's hash chain (migration 0012): one chain per district (chain = coalesce(district_id, 0)),
- * each row holding its chain_seq, the previous row's hash and sha256(prev_hash || canonical row text),
- * computed by the `audit_log_chain` trigger. This file re-checks it and runs the retention purge.
+ * The audit log's hash chains (migrations 0012, 0021): 16 chains per district, its shards (chain = shard × 2²⁴ +
+ * coalesce(district_id, 0), so shard 0 is the district id), each row holding its chain_seq, the previous row's hash
+ * and sha256(prev_hash || canonical row text), computed by the `audit_log_chain` trigger. This file re-checks
+ * them and runs the retention purge; every chain is checked on its own.
  *
  * The canonical text is recomputed here with the expression written out (not by calling the database's
  * `audit_row_hash`), so replacing that function does not fool the check. What the chain cannot show on
@@ -12,7 +13,11 @@ import type { Database } from '../../db/client.ts';
  * compare later (`--expect` takes a previous report).
  */
 
-export type ChainHead = { chain: number; seq: number; hash: string; rows: number };
+/** A chain's newest row; `district` (0: platform entries) and `shard` are read off the chain number. */
+export type ChainHead = { chain: number; district: number; shard: number; seq: number; hash: string; rows: number };
+
+/** Chain numbers per district (migration 0021): chain = shard × SHARD_STRIDE + district. */
+export const SHARD_STRIDE = 16777216;
 export type BrokenLink = {
   chain: number;
   seq: number;
@@ -72,7 +77,14 @@ export async function verifyAuditChain(database: Database): Promise<VerifyReport
                 count(*) OVER (PARTITION BY chain)::int AS rows
            FROM audit_log ORDER BY chain, chain_seq DESC`,
       );
-      const chains = heads.map((h) => ({ chain: h.chain, seq: Number(h.seq), hash: h.hash, rows: h.rows }));
+      const chains = heads.map((h) => ({
+        chain: h.chain,
+        district: h.chain % SHARD_STRIDE,
+        shard: Math.floor(h.chain / SHARD_STRIDE),
+        seq: Number(h.seq),
+        hash: h.hash,
+        rows: h.rows,
+      }));
       const b = broken[0];
       return {
         ok: !b,
