@@ -1,6 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/sql.ts';
-import { iso, many, one } from '../../db/sql.ts';
+import { iso, many, manyPrepared, one } from '../../db/sql.ts';
 import type { Actor } from '../../lib/actor.ts';
 
 export type AuditInput = {
@@ -26,13 +26,16 @@ export async function recordAudit(
   who: Pick<Actor, 'accountId' | 'username' | 'districtId' | 'ip'> | AuditWho | null,
   entry: AuditInput,
 ): Promise<void> {
-  await ex.execute(sql`
+  await manyPrepared(
+    ex,
+    sql`
     INSERT INTO audit_log (district_id, account_id, username, action, entity, entity_id, before, after, ip)
     VALUES (${entry.districtId ?? who?.districtId ?? null}, ${who?.accountId ?? null}, ${who?.username ?? null},
             ${entry.action}, ${entry.entity}, ${entry.entityId == null ? null : String(entry.entityId)},
             ${entry.before === undefined ? null : JSON.stringify(entry.before)}::jsonb,
             ${entry.after === undefined ? null : JSON.stringify(entry.after)}::jsonb,
-            ${who?.ip ?? null})`);
+            ${who?.ip ?? null})`,
+  );
 }
 
 export type AuditFilter = {

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../../db/sql.ts';
-import { many, one } from '../../db/sql.ts';
+import { many, manyPrepared, one } from '../../db/sql.ts';
 
 export async function insertChallenge(ex: Executor, id: string, answerHash: string, ttlSeconds: number) {
   await ex.execute(
@@ -30,7 +30,7 @@ export async function bumpAttempts(
     scopes.map((s) => sql`(${s.scope}::varchar, ${s.windowSeconds}::int)`),
     sql`, `,
   );
-  const rows = await many<{ scope: string; count: number }>(
+  const rows = await manyPrepared<{ scope: string; count: number }>(
     ex,
     sql`INSERT INTO attempt_counters (scope, window_start, count, expires_at)
         SELECT u.scope, w.start, 1, w.start + make_interval(secs => u.secs)

@@ -11,7 +11,7 @@ import type {
 } from '../../../domain/person.ts';
 import { LEAGUE_MAX_AGE } from '../../../domain/person.ts';
 import type { Executor } from '../../db/sql.ts';
-import { iso, isoOrNull, likeEscape, many, one } from '../../db/sql.ts';
+import { iso, isoOrNull, likeEscape, many, manyPrepared, one, onePrepared } from '../../db/sql.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { orgScopeCondition } from '../../lib/actor.ts';
 
@@ -107,7 +107,7 @@ export async function findPersonInScope(ex: Executor, actor: Actor, id: number):
 
 /** A person by id with no scope (inside a write that already checked it). */
 export async function findPersonById(ex: Executor, id: number): Promise<PersonRow | undefined> {
-  const r = await one(ex, sql`${SELECT_PEOPLE} WHERE p.id = ${id}`);
+  const r = await onePrepared(ex, sql`${SELECT_PEOPLE} WHERE p.id = ${id}`);
   return r ? toPersonRow(r) : undefined;
 }
 
@@ -191,7 +191,7 @@ export async function findIdentityMatches(
   idIdx: string | null,
 ): Promise<IdentityMatch[]> {
   if (!phoneIdx && !idIdx) return [];
-  const rows = await many<any>(
+  const rows = await manyPrepared<any>(
     ex,
     sql`SELECT p.id, p.phone_idx, p.id_idx, p.status, o.path AS org_path
         FROM people p LEFT JOIN grids hg ON hg.id = p.home_grid_id
@@ -234,7 +234,7 @@ export async function insertPerson(
   w: PersonWrite,
   createdBy: number | null,
 ): Promise<number> {
-  const r = await one<{ id: number }>(
+  const r = await onePrepared<{ id: number }>(
     ex,
     sql`INSERT INTO people (district_id, name, gender, birth_date, phone_enc, phone_idx, id_enc, id_idx,
           political_status, category, skills, home_grid_id, branch_org_id, backbone, reserve_backbone, source, status,

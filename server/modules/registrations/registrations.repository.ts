@@ -1,6 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/sql.ts';
-import { iso, isoOrNull, many, one } from '../../db/sql.ts';
+import { iso, isoOrNull, many, manyPrepared, one, onePrepared } from '../../db/sql.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { orgScopeCondition } from '../../lib/actor.ts';
 
@@ -106,7 +106,7 @@ export async function findPublicToken(
   ex: Executor,
   id: string,
 ): Promise<(TokenRow & { autoRegister: boolean }) | undefined> {
-  const r = await one<any>(
+  const r = await onePrepared<any>(
     ex,
     sql`SELECT t.id, t.district_id, t.grid_id, g.name AS grid_name, g.active AS grid_active, t.org_id, o.name AS org_name,
                o.active AS org_active, o.path AS org_path, d.name AS district_name, t.expires_at,
@@ -155,7 +155,7 @@ export async function revokeToken(ex: Executor, id: string, accountId: number) {
 
 /** Records a form submission; false when the same submission id was already used with this token. */
 export async function claimSubmission(ex: Executor, tokenId: string, submissionId: string): Promise<boolean> {
-  const r = await one(
+  const r = await onePrepared(
     ex,
     sql`INSERT INTO registration_submissions (token_id, submission_id) VALUES (${tokenId}, ${submissionId})
         ON CONFLICT DO NOTHING RETURNING token_id`,
@@ -170,7 +170,8 @@ export async function setSubmissionOutcome(
   personId: number | null,
   reviewId: number | null,
 ) {
-  await ex.execute(
+  await manyPrepared(
+    ex,
     sql`UPDATE registration_submissions SET person_id = ${personId}, review_id = ${reviewId}
         WHERE token_id = ${tokenId} AND submission_id = ${submissionId}`,
   );
