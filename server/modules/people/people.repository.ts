@@ -49,19 +49,20 @@ export type PersonRow = {
  * People with the names shown beside the ids. The scope org is the home grid's responsible org,
  * else the League branch; it is joined at read time so a grid handed to another org moves its people.
  */
-const SELECT_PEOPLE = sql`
-  SELECT p.id, p.district_id, p.name, p.gender, p.birth_date::text AS birth_date, p.phone_enc, p.id_enc,
+/** The columns of a {@link PersonRow} over `p` (a people row) and the joins they need. */
+const PERSON_COLUMNS = sql`p.id, p.district_id, p.name, p.gender, p.birth_date::text AS birth_date, p.phone_enc, p.id_enc,
          p.political_status, p.category, p.skills, p.home_grid_id, hg.name AS home_grid_name,
          p.branch_org_id, bo.name AS branch_org_name, o.id AS org_id, o.name AS org_name, o.path AS org_path,
          p.backbone, p.reserve_backbone, p.source, p.status, p.consent_version, p.consent_at, p.consent_channel,
          p.guardian_consent, p.created_at, p.updated_at,
          EXISTS (SELECT 1 FROM key_youth k WHERE k.person_id = p.id) AS key_youth,
          (SELECT coalesce(json_agg(json_build_object('id', cg.id, 'name', cg.name) ORDER BY cg.id), '[]'::json)
-            FROM person_circles pc JOIN grids cg ON cg.id = pc.grid_id WHERE pc.person_id = p.id) AS circles
-  FROM people p
+            FROM person_circles pc JOIN grids cg ON cg.id = pc.grid_id WHERE pc.person_id = p.id) AS circles`;
+const PERSON_JOINS = sql`
   LEFT JOIN grids hg ON hg.id = p.home_grid_id
   LEFT JOIN orgs bo ON bo.id = p.branch_org_id
   JOIN orgs o ON o.id = coalesce(hg.org_id, p.branch_org_id)`;
+const SELECT_PEOPLE = sql`SELECT ${PERSON_COLUMNS} FROM people p ${PERSON_JOINS}`;
 
 function toPersonRow(r: any): PersonRow {
   const guardian = parseJson(r.guardian_consent);
@@ -234,9 +235,22 @@ export async function insertPerson(
   w: PersonWrite,
   createdBy: number | null,
 ): Promise<number> {
-  const r = await onePrepared<{ id: number }>(
+  return (await insertPersonRow(ex, districtId, w, createdBy)).id;
+}
+
+/**
+ * Inserts a person and returns the row as {@link findPersonById} would read it, in one statement (no read-back:
+ * on the QR registration path every statement counts). A new person has no circles and no key-youth record yet.
+ */
+export async function insertPersonRow(
+  ex: Executor,
+  districtId: number,
+  w: PersonWrite,
+  createdBy: number | null,
+): Promise<PersonRow> {
+  const r = await onePrepared(
     ex,
-    sql`INSERT INTO people (district_id, name, gender, birth_date, phone_enc, phone_idx, id_enc, id_idx,
+    sql`WITH p AS (INSERT INTO people (district_id, name, gender, birth_date, phone_enc, phone_idx, id_enc, id_idx,
           political_status, category, skills, home_grid_id, branch_org_id, backbone, reserve_backbone, source, status,
           consent_version, consent_at, consent_channel, guardian_consent, registration_token_id, created_by)
         VALUES (${districtId}, ${w.name}, ${w.gender}, ${w.birthDate}, ${w.phoneEnc}, ${w.phoneIdx}, ${w.idEnc},
@@ -245,9 +259,10 @@ export async function insertPerson(
           ${w.consentAt}::timestamptz, ${w.consentChannel},
           ${w.guardianConsent === null ? null : JSON.stringify(w.guardianConsent)}::jsonb,
           ${w.registrationTokenId}, ${createdBy})
-        RETURNING id`,
+        RETURNING *)
+        SELECT ${PERSON_COLUMNS} FROM p ${PERSON_JOINS}`,
   );
-  return r!.id;
+  return toPersonRow(r);
 }
 
 /** Updates the given columns (all of {@link PersonWrite} but `source`, which stays the first one). */
@@ -591,4 +606,78 @@ export async function insertPeopleBulk(
         )
         SELECT id, name FROM inserted ORDER BY id`,
   );
+}
+
+/** One row of a ledger import's bulk insert (identifiers already sealed; see insertImportedPeople). */
+export type ImportedPersonRow = {
+  /** name, gender, birth date */
+  n: string;
+  g: Gender | null;
+  b: string | null;
+  /** phone and ID number: ciphertext and blind index */
+  pe: string | null;
+  pi: string | null;
+  ie: string | null;
+  ii: string | null;
+  /** political status, category, skills (omitted when none) */
+  ps: PoliticalStatus;
+  c: PersonCategory;
+  s?: string[];
+  /** home grid, or (without one) the League branch */
+  hg: number | null;
+  bo: number | null;
+  /** backbone, reserve backbone */
+  bb: boolean;
+  rb: boolean;
+};
+
+/**
+ * The ledger import's bulk insert: one statement for a batch, `ON CONFLICT DO NOTHING` so that a row whose
+ * phone or ID number someone holds (already, or since: a QR registration committing meanwhile) is skipped
+ * instead of failing the whole import — the caller sends the skipped rows through the de-duplicated write.
+ * Returns how many were inserted and their ids as the range lo…hi, or the list when the range has holes.
+ */
+export async function insertImportedPeople(
+  ex: Executor,
+  districtId: number,
+  common: { consentVersion: string; consentAt: string; createdBy: number | null },
+  rows: ImportedPersonRow[],
+): Promise<{ inserted: number; lo: number | null; hi: number | null; ids: number[] | null }> {
+  if (!rows.length) return { inserted: 0, lo: null, hi: null, ids: null };
+  const r = await one<{ n: number; lo: number | null; hi: number | null; ids: number[] | string | null }>(
+    ex,
+    sql`WITH ins AS (
+          INSERT INTO people (district_id, name, gender, birth_date, phone_enc, phone_idx, id_enc, id_idx,
+            political_status, category, skills, home_grid_id, branch_org_id, backbone, reserve_backbone, source, status,
+            consent_version, consent_at, consent_channel, created_by)
+          SELECT ${districtId}, x.n, x.g, x.b, x.pe, x.pi, x.ie, x.ii, x.ps, x.c, coalesce(x.s, '[]'::jsonb), x.hg,
+            x.bo, x.bb, x.rb, 'import', 'registered', ${common.consentVersion}, ${common.consentAt}::timestamptz,
+            'import', ${common.createdBy}
+          FROM ROWS FROM (jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS (n text, g text, b date, pe text,
+            pi text, ie text, ii text, ps text, c text, s jsonb, hg int, bo int, bb boolean, rb boolean))
+            WITH ORDINALITY AS x(n, g, b, pe, pi, ie, ii, ps, c, s, hg, bo, bb, rb, o)
+          ORDER BY x.o
+          ON CONFLICT DO NOTHING
+          RETURNING id
+        )
+        SELECT count(*)::int AS n, min(id) AS lo, max(id) AS hi,
+               CASE WHEN max(id) - min(id) + 1 <> count(*) THEN array_agg(id ORDER BY id) END AS ids
+          FROM ins`,
+  );
+  const ids = typeof r!.ids === 'string' ? (JSON.parse(`[${r!.ids.slice(1, -1)}]`) as number[]) : r!.ids;
+  return { inserted: r!.n, lo: r!.lo, hi: r!.hi, ids };
+}
+
+/** The blind indexes of these people (to tell which rows of an import batch were skipped as conflicts). */
+export async function identifiersOf(
+  ex: Executor,
+  ids: number[],
+): Promise<{ id: number; phoneIdx: string | null; idIdx: string | null }[]> {
+  if (!ids.length) return [];
+  const rows = await many<{ id: number; phone_idx: string | null; id_idx: string | null }>(
+    ex,
+    sql`SELECT id, phone_idx, id_idx FROM people
+         WHERE id IN (SELECT jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)::int)`,
+  );
+  return rows.map((r) => ({ id: r.id, phoneIdx: r.phone_idx, idIdx: r.id_idx }));
 }

@@ -39,6 +39,7 @@ import {
   findReviewInScope,
   type IdentityMatch,
   insertPerson,
+  insertPersonRow,
   insertReview,
   listKeyYouth,
   listPeople,
@@ -245,7 +246,7 @@ export async function writeDeduplicated(
   }
 
   if (!target) {
-    const id = await insertPerson(
+    const inserted = await insertPersonRow(
       tx,
       ctx.districtId,
       {
@@ -270,8 +271,12 @@ export async function writeDeduplicated(
       },
       ctx.actor?.accountId ?? null,
     );
-    if (inc.circleGridIds?.length) await replaceCircles(tx, id, ctx.districtId, inc.circleGridIds);
-    const after = (await findPersonById(tx, id))!;
+    const id = inserted.id;
+    let after = inserted;
+    if (inc.circleGridIds?.length) {
+      await replaceCircles(tx, id, ctx.districtId, inc.circleGridIds);
+      after = (await findPersonById(tx, id))!;
+    }
     await audit({
       action: inc.source === 'qr' ? 'person.self_register' : 'person.create',
       entity: 'person',
@@ -327,14 +332,13 @@ export async function registerPerson(
   pii: PiiCipher,
   ctx: WriteContext,
   inc: PersonIncoming,
-  before?: (tx: Executor) => Promise<void>,
+  /** a last write of the caller's in the same transaction (before the audit rows), e.g. the QR submission's */
   after?: (tx: Executor, outcome: Outcome) => Promise<void>,
 ): Promise<Outcome> {
   // The audit row goes last: its insert takes the district's hash-chain lock until commit (migration 0012), so
   // every statement after it would make the district's other registrations wait (docs/PERFORMANCE.md).
   const run = () =>
     database.db.transaction(async (tx) => {
-      if (before) await before(tx);
       const audits: AuditInput[] = [];
       const outcome = await writeDeduplicated(tx, pii, ctx, inc, audits);
       if (after) await after(tx, outcome);

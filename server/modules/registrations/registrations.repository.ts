@@ -153,28 +153,25 @@ export async function revokeToken(ex: Executor, id: string, accountId: number) {
   );
 }
 
-/** Records a form submission; false when the same submission id was already used with this token. */
-export async function claimSubmission(ex: Executor, tokenId: string, submissionId: string): Promise<boolean> {
-  const r = await onePrepared(
-    ex,
-    sql`INSERT INTO registration_submissions (token_id, submission_id) VALUES (${tokenId}, ${submissionId})
-        ON CONFLICT DO NOTHING RETURNING token_id`,
-  );
-  return !!r;
-}
-
-export async function setSubmissionOutcome(
+/**
+ * Records a form submission with its outcome; false when the same submission id was already used with this token.
+ * Called as the registration's last write but one: a replay then rolls back everything the transaction wrote (a
+ * concurrent twin waits on the unique key until the first commits), in one statement instead of a claim first and
+ * an outcome after.
+ */
+export async function recordSubmission(
   ex: Executor,
   tokenId: string,
   submissionId: string,
-  personId: number | null,
-  reviewId: number | null,
-) {
-  await manyPrepared(
+  outcome: { personId: number | null; reviewId: number | null },
+): Promise<boolean> {
+  const r = await onePrepared(
     ex,
-    sql`UPDATE registration_submissions SET person_id = ${personId}, review_id = ${reviewId}
-        WHERE token_id = ${tokenId} AND submission_id = ${submissionId}`,
+    sql`INSERT INTO registration_submissions (token_id, submission_id, person_id, review_id)
+        VALUES (${tokenId}, ${submissionId}, ${outcome.personId}, ${outcome.reviewId})
+        ON CONFLICT DO NOTHING RETURNING token_id`,
   );
+  return !!r;
 }
 
 export async function getRegistrationSettings(ex: Executor, districtId: number) {

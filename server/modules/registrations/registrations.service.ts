@@ -23,7 +23,6 @@ import { loadOrgInScope } from '../orgs/orgs.service.ts';
 import { findIdentityMatches, findPersonById } from '../people/people.repository.ts';
 import { registerPerson } from '../people/people.service.ts';
 import {
-  claimSubmission,
   findGridInSubtree,
   findLiveActivityToken,
   findPublicToken,
@@ -33,10 +32,10 @@ import {
   insertToken,
   listTokens,
   nearestGridInSubtree,
+  recordSubmission,
   revokeActivityTokens,
   revokeToken,
   saveRegistrationSettings,
-  setSubmissionOutcome,
   type TokenRow,
 } from './registrations.repository.ts';
 
@@ -340,10 +339,9 @@ export async function registerViaQr(
       status: row.autoRegister ? 'registered' : 'pending',
       registrationTokenId: row.id,
     },
-    async (tx) => {
-      if (!(await claimSubmission(tx, row.id, input.submissionId))) throw new AppError('REGISTRATION_REPLAYED');
+    async (tx, o) => {
+      if (!(await recordSubmission(tx, row.id, input.submissionId, o))) throw new AppError('REGISTRATION_REPLAYED');
     },
-    (tx, o) => setSubmissionOutcome(tx, row.id, input.submissionId, o.personId, o.reviewId),
   );
   if (outcome.outcome === 'review') return { status: 'review' };
   return { status: outcome.status === 'registered' ? 'registered' : 'pending' };
@@ -459,10 +457,9 @@ export async function confirmViaQr(
       status: row.autoRegister ? 'registered' : 'pending',
       registrationTokenId: row.id,
     },
-    async (tx) => {
-      if (!(await claimSubmission(tx, row.id, input.submissionId))) throw new AppError('REGISTRATION_REPLAYED');
+    async (tx, o) => {
+      if (!(await recordSubmission(tx, row.id, input.submissionId, o))) throw new AppError('REGISTRATION_REPLAYED');
     },
-    (tx, o) => setSubmissionOutcome(tx, row.id, input.submissionId, o.personId, o.reviewId),
   );
   if (outcome.outcome === 'review') return { status: 'review' };
   return { status: outcome.status === 'registered' ? 'registered' : 'pending' };
