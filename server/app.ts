@@ -70,6 +70,20 @@ function registerOrgExtensions() {
   registerOrgDependent({ code: 'ORG_HAS_PEOPLE', activeCount: countActivePeopleOfBranch });
 }
 
+/**
+ * Headers of the router's refusals (malformed percent-escapes, over-long path parameters), which Fastify answers
+ * before the onRequest hooks, so before helmet: a problem document needs no source at all.
+ */
+function routerRefusalHeaders(secure: boolean): Record<string, string> {
+  return {
+    'content-security-policy': "default-src 'none'; frame-ancestors 'none'; object-src 'none'; base-uri 'none'",
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'SAMEORIGIN',
+    'referrer-policy': 'no-referrer',
+    ...(secure ? { 'strict-transport-security': 'max-age=31536000; includeSubDomains' } : {}),
+  };
+}
+
 /** Builds the HTTP application on an open, migrated database. Used by `serve` and by tests. */
 export async function buildApp(config: Config, database: Database): Promise<FastifyInstance> {
   const app = Fastify({
@@ -85,9 +99,12 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
           },
     bodyLimit: 1024 * 1024,
     trustProxy: config.trustProxy,
-    // The router's own refusals (malformed URL, path parameter over 100 characters) as problem+json too.
-    frameworkErrors: (err, req, reply) =>
-      sendProblem(reply, pickLang(req.headers['accept-language']), 'BAD_REQUEST', { detail: err.message }),
+    // The router's own refusals (malformed URL, path parameter over 100 characters) as problem+json too. They are
+    // answered before any hook runs, so without helmet's headers: set the strict ones here (DAST, SECURITY.md).
+    frameworkErrors: (err, req, reply) => {
+      reply.headers(routerRefusalHeaders(config.secureCookies));
+      return sendProblem(reply, pickLang(req.headers['accept-language']), 'BAD_REQUEST', { detail: err.message });
+    },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

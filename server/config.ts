@@ -19,8 +19,12 @@ export type Config = {
   webDist: string | null;
   /** Login attempts per IP and minute. */
   loginRateLimit: number;
-  /** Trust X-Forwarded-* from a reverse proxy (for the client IP in the audit log). */
-  trustProxy: boolean;
+  /**
+   * Whose X-Forwarded-* to believe (client IP for the audit log and every per-IP limit): false; the reverse
+   * proxies' addresses or CIDRs (comma-separated; also `loopback`, `uniquelocal`), whose appended entry is then the
+   * client; or true = every hop, the left-most entry — safe only if the proxy replaces the header (DAST, SECURITY.md).
+   */
+  trustProxy: boolean | string;
   /** How often the durable job queue looks for due jobs (ms); 0 = never (tests drive it by hand). */
   jobPollMs: number;
   /** Notice channels: an SMS gateway (HTTP, JSON) and a WeChat Work group robot; unset = development recorder. */
@@ -55,7 +59,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL ?? 'info',
     webDist: path.resolve(env.JINGWEI_WEB_DIST ?? './web/dist'),
     loginRateLimit: Number(env.JINGWEI_LOGIN_RATE_LIMIT ?? 30),
-    trustProxy: env.JINGWEI_TRUST_PROXY === 'true',
+    trustProxy:
+      !env.JINGWEI_TRUST_PROXY?.trim() || env.JINGWEI_TRUST_PROXY === 'false'
+        ? false
+        : env.JINGWEI_TRUST_PROXY === 'true' || env.JINGWEI_TRUST_PROXY.trim(),
     jobPollMs: Number(env.JINGWEI_JOB_POLL_MS ?? 1000),
     smsGatewayUrl: env.JINGWEI_SMS_GATEWAY_URL || null,
     smsGatewayToken: env.JINGWEI_SMS_GATEWAY_TOKEN || null,

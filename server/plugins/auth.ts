@@ -47,17 +47,27 @@ export default fp(async (app: FastifyInstance) => {
     return this.sessionContext.actor;
   });
 
-  app.addHook('preValidation', async (req: FastifyRequest, reply: FastifyReply) => {
-    // Pages, the API docs and unmatched paths (answered 404 by the not-found handler) need no session.
-    if (!req.url.startsWith('/api/') || req.url.startsWith('/api/docs') || !req.routeOptions.url) return;
-    const routeConfig = req.routeOptions.config ?? {};
+  // Pages, the API docs and unmatched paths (answered 404 by the not-found handler) need no session.
+  const isApiRoute = (req: FastifyRequest) =>
+    req.url.startsWith('/api/') && !req.url.startsWith('/api/docs') && !!req.routeOptions.url;
+  const policy = { idleTimeoutMinutes: app.config.idleTimeoutMinutes, sessionMaxHours: app.config.sessionMaxHours };
+  const infoOf = (req: FastifyRequest) => ({ ip: req.ip, lang: pickLang(req.headers['accept-language']) });
+
+  // Public routes: the session is optional, resolved after the route's rate limit (an onRequest hook of the route).
+  app.addHook('preValidation', async (req: FastifyRequest) => {
+    if (!isApiRoute(req) || !req.routeOptions.config?.public) return;
     const token = req.cookies[SESSION_COOKIE];
-    const info = { ip: req.ip, lang: pickLang(req.headers['accept-language']) };
-    const policy = { idleTimeoutMinutes: app.config.idleTimeoutMinutes, sessionMaxHours: app.config.sessionMaxHours };
-    if (routeConfig.public) {
-      if (token) req.sessionContext = await resolveSession(app.database, token, policy, info).catch(() => null);
-      return;
-    }
+    if (token) req.sessionContext = await resolveSession(app.database, token, policy, infoOf(req)).catch(() => null);
+  });
+
+  // Every other route: checked on arrival, before the body is read — an anonymous or forged request must not make
+  // the server buffer and parse a body of up to the route's limit (20 MB for photos and imports; DAST, SECURITY.md).
+  app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
+    if (!isApiRoute(req)) return;
+    const routeConfig = req.routeOptions.config ?? {};
+    if (routeConfig.public) return;
+    const token = req.cookies[SESSION_COOKIE];
+    const info = infoOf(req);
     if (!token) throw new AppError('UNAUTHENTICATED');
     try {
       req.sessionContext = await resolveSession(app.database, token, policy, info);

@@ -62,6 +62,7 @@ export const activityMoreRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { public: true, rateLimit: { max: 60, timeWindow: 60_000 } },
       schema: {
         tags,
+        security: [],
         description:
           '我的召集令 (public, the personal link sent by SMS): the open calls the youth receives (home grid / skills match the call, the rule that counted the recipients), each with its sign-up link. A forged link is 404, an expired or withdrawn one 410.',
         params: InboxTokenParamSchema,

@@ -54,7 +54,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     '/api/auth/login',
     {
       config: { public: true, rateLimit: { max: app.config.loginRateLimit, timeWindow: '1 minute' } },
-      schema: { tags: ['auth'], body: LoginSchema, response: { 200: MeSchema } },
+      schema: { tags: ['auth'], security: [], body: LoginSchema, response: { 200: MeSchema } },
     },
     async (req, reply) => {
       const { token, csrfToken, account, secondFactor } = await login(
@@ -70,7 +70,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/api/auth/logout',
-    { config: { public: true }, schema: { tags: ['auth'], response: { 200: OkSchema } } },
+    { config: { public: true }, schema: { tags: ['auth'], security: [], response: { 200: OkSchema } } },
     async (req, reply) => {
       const token = req.cookies[SESSION_COOKIE];
       if (token) await logout(app.database, token);

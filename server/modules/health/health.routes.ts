@@ -4,7 +4,7 @@ import { HealthSchema } from '../../../domain/common.ts';
 export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/health',
-    { config: { public: true }, schema: { tags: ['system'], response: { 200: HealthSchema } } },
+    { config: { public: true }, schema: { tags: ['system'], security: [], response: { 200: HealthSchema } } },
     async () => ({
       status: 'ok' as const,
       database: app.database.kind,
