@@ -510,7 +510,7 @@ describe('escalation', () => {
           WHERE t.notice_id = ${noticeId} AND t.acknowledged_at <= t.deadline_at`,
     );
     expect(onTimeEscalated).toBe(0);
-  });
+  }, 180_000); // 2,000 sessions and acknowledgements: over a minute on a loaded 2-core CI machine
 });
 
 describe('durability and live push', () => {
