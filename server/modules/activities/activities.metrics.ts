@@ -5,6 +5,7 @@ import type { Executor } from '../../db/sql.ts';
 import { iso, many } from '../../db/sql.ts';
 import type { MetricContext, RankingMetric } from '../assessments/ranking-metrics.ts';
 import { registerRankingMetric, scopeCond, subjectOf } from '../assessments/ranking-metrics.ts';
+import { countsByGrid, shanghaiYearOf } from '../dashboard/dashboard-counts.ts';
 import { registerGridMapMetric } from '../dashboard/dashboard-map.ts';
 
 /**
@@ -192,6 +193,30 @@ export function registerActivityMetrics(): void {
     kind: 'percent',
     visibleTo: (actor) => roleCan(actor.role, 'activity.read'),
     async compute(ex, ctx) {
+      // A whole Shanghai year (what the map asks for) is read from the counters kept on write (dashboard_counts:
+      // youth and participants per home grid), any other range counted from people and check-ins.
+      const year = shanghaiYearOf(ctx.from, ctx.to);
+      if (year !== null) {
+        const [grids, counts] = await Promise.all([
+          many<{ id: number }>(
+            ex,
+            sql`SELECT g.id FROM grids g JOIN orgs o ON o.id = g.org_id
+                WHERE g.district_id = ${ctx.districtId} AND g.active AND o.path LIKE ${`${ctx.path}%`}
+                  AND ${scopeCond(ctx.actor.scopePath)}`,
+          ),
+          countsByGrid(ex, ctx.districtId, ['youth', 'participants'], [0, year]),
+        ]);
+        const of = new Map<number, { registered: number; participants: number }>();
+        for (const c of counts) {
+          const e = of.get(c.grid_id) ?? { registered: 0, participants: 0 };
+          if (c.source === 'youth' && c.period === 0) e.registered += c.n;
+          if (c.source === 'participants' && c.period === year) e.participants += c.n;
+          of.set(c.grid_id, e);
+        }
+        return new Map(
+          grids.map((g) => [g.id, percent(of.get(g.id)?.participants ?? 0, of.get(g.id)?.registered ?? 0)]),
+        );
+      }
       const rows = await many<{ grid_id: number; registered: number; participants: number }>(
         ex,
         sql`WITH took_part AS (

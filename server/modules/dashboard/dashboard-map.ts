@@ -9,6 +9,7 @@ import { type Actor, orgScopeCondition, requirePermission } from '../../lib/acto
 import { AppError } from '../../lib/errors.ts';
 import { getCapacitySettings } from '../grids/grids.repository.ts';
 import { resolveSubjectOrg } from '../grids/grids.service.ts';
+import { registryCountsOfGrids } from './dashboard-counts.ts';
 
 /**
  * 网格地图指标 What the dashboard's grid map can be coloured by, as a registry: the grids module's
@@ -53,34 +54,29 @@ export function listGridMapMetrics(): GridMapMetric[] {
 }
 
 /**
- * Every active grid of the subtree (scoped) with what the grid rules read, in one query: the registry
- * counts per home grid (one GROUP BY over people), the declared counts and the four-ones fields. The
- * rules themselves are the domain's (capacityOf, ruleCounts, fourOnesOf), as in the grid list.
+ * Every active grid of the subtree (scoped) with what the grid rules read: the registry counts per home grid (from
+ * the counters kept on write, dashboard_counts: registered, not withdrawn), the declared counts and the four-ones
+ * fields. The rules themselves are the domain's (capacityOf, ruleCounts, fourOnesOf), as in the grid list.
  */
 async function gridsOf(ex: Executor, ctx: GridMapContext) {
-  const settings = await getCapacitySettings(ex, ctx.districtId);
-  const rows = await many<any>(
-    ex,
-    sql`WITH reg AS (
-          SELECT p.home_grid_id, count(*)::int AS youth,
-                 count(*) FILTER (WHERE p.political_status = 'league_member')::int AS members
-          FROM people p
-          WHERE p.district_id = ${ctx.districtId} AND p.home_grid_id IS NOT NULL AND p.status = 'registered'
-            AND p.withdrawn_at IS NULL
-          GROUP BY p.home_grid_id)
-        SELECT g.id, g.youth_count, g.member_count, g.leader_account_id, g.venue, g.channels, g.service_project,
-               coalesce(reg.youth, 0) AS registered_youth, coalesce(reg.members, 0) AS registered_members
-        FROM grids g JOIN orgs o ON o.id = g.org_id LEFT JOIN reg ON reg.home_grid_id = g.id
-        WHERE ${orgScopeCondition(ctx.actor, ctx.districtId)} AND g.district_id = ${ctx.districtId} AND g.active
-          AND o.path LIKE ${`${ctx.path}%`}`,
-  );
+  const [settings, registry, rows] = await Promise.all([
+    getCapacitySettings(ex, ctx.districtId),
+    registryCountsOfGrids(ex, ctx.districtId),
+    many<any>(
+      ex,
+      sql`SELECT g.id, g.youth_count, g.member_count, g.leader_account_id, g.venue, g.channels, g.service_project
+          FROM grids g JOIN orgs o ON o.id = g.org_id
+          WHERE ${orgScopeCondition(ctx.actor, ctx.districtId)} AND g.district_id = ${ctx.districtId} AND g.active
+            AND o.path LIKE ${`${ctx.path}%`}`,
+    ),
+  ]);
   return rows.map((r) => {
     const g = {
       id: r.id as number,
       youthCount: r.youth_count as number | null,
       memberCount: r.member_count as number | null,
-      registeredYouth: Number(r.registered_youth),
-      registeredMembers: Number(r.registered_members),
+      registeredYouth: registry.get(r.id)?.youth ?? 0,
+      registeredMembers: registry.get(r.id)?.members ?? 0,
     };
     const counts = ruleCounts(g);
     const channels = typeof r.channels === 'string' ? JSON.parse(r.channels) : (r.channels ?? []);

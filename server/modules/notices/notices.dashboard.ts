@@ -24,28 +24,37 @@ export const noticesSection: DashboardSectionSource = {
   visibleTo: (actor) => roleCan(actor.role, 'notice.read'),
   async compute(database, scope) {
     const { from, to } = shanghaiMonth();
-    const paths = [scope.org, ...scope.children];
-    const values = sql.join(
-      paths.map((p) => sql`(${p.id}::int, ${p.path}::text)`),
-      sql`, `,
-    );
-    const rows = await many<{ id: number; targets: number; on_time: number }>(
+    // Driven by this month's notices (notices_district_sent_idx → notice_targets_notice_idx), so the cost follows
+    // the month's receipts, not every receipt ever sent; each receipt is bucketed by the child whose id follows the
+    // subject's path in its org's path (null: the subject itself), the subject's figure is the sum of all.
+    const rows = await many<{ child: number | null; targets: number; on_time: number }>(
       database.db,
-      sql`SELECT x.id, count(t.id)::int AS targets,
-                 count(t.id) FILTER (WHERE t.acknowledged_at <= t.deadline_at)::int AS on_time
-          FROM (VALUES ${values}) AS x(id, path)
-          LEFT JOIN orgs o ON o.district_id = ${scope.districtId} AND o.path LIKE x.path || '%'
-          LEFT JOIN notice_targets t ON t.org_id = o.id AND t.district_id = ${scope.districtId}
-            AND (t.acknowledged_at IS NOT NULL OR t.deadline_at <= now())
-            AND EXISTS (SELECT 1 FROM notices n WHERE n.id = t.notice_id AND n.superseded_by IS NULL
-                        AND n.sent_at >= ${from}::timestamptz AND n.sent_at < ${to}::timestamptz)
-          GROUP BY x.id`,
+      sql`SELECT NULLIF(split_part(substr(o.path, ${scope.org.path.length + 1}), '/', 1), '')::int AS child,
+                 count(*)::int AS targets, count(*) FILTER (WHERE t.acknowledged_at <= t.deadline_at)::int AS on_time
+          FROM notices n
+          JOIN notice_targets t ON t.notice_id = n.id
+          JOIN orgs o ON o.id = t.org_id
+          WHERE n.district_id = ${scope.districtId} AND n.superseded_by IS NULL
+            AND n.sent_at >= ${from}::timestamptz AND n.sent_at < ${to}::timestamptz
+            AND t.district_id = ${scope.districtId} AND (t.acknowledged_at IS NOT NULL OR t.deadline_at <= now())
+            AND o.district_id = ${scope.districtId} AND o.path LIKE ${`${scope.org.path}%`}
+          GROUP BY 1`,
     );
-    const by = new Map(rows.map((r) => [r.id, { receipts: r.targets, onTimePct: percent(r.on_time, r.targets) }]));
-    const empty = { receipts: 0, onTimePct: null };
+    const figures = (list: typeof rows) => {
+      const targets = list.reduce((n, r) => n + r.targets, 0);
+      return {
+        receipts: targets,
+        onTimePct: percent(
+          list.reduce((n, r) => n + r.on_time, 0),
+          targets,
+        ),
+      };
+    };
     return {
-      values: by.get(scope.org.id) ?? empty,
-      byChild: Object.fromEntries(scope.children.map((c) => [String(c.id), by.get(c.id) ?? empty])),
+      values: figures(rows),
+      byChild: Object.fromEntries(
+        scope.children.map((c) => [String(c.id), figures(rows.filter((r) => r.child === c.id))]),
+      ),
     };
   },
 };

@@ -1,10 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { roleCan } from '../../../domain/account.ts';
-import { attractionRate, ORDER_STATUSES, type Rate, responseRate, satisfactionRate } from '../../../domain/order.ts';
+import { ORDER_STATUSES, type Rate } from '../../../domain/order.ts';
 import { many } from '../../db/sql.ts';
 import { type DashboardSectionSource, registerDashboardSection } from '../dashboard/dashboard.sections.ts';
 import { OPEN_ORDER_STATUSES } from './orders.metrics.ts';
-import * as more from './orders-more.repository.ts';
 import { computeRates, shanghaiYear, shanghaiYearStart } from './orders-more.service.ts';
 
 const pct = (r: Rate) => (r.rate === null ? null : Math.round(r.rate * 1000) / 10);
@@ -22,48 +21,55 @@ export const ordersSection: DashboardSectionSource = {
   key: 'orders',
   visibleTo: (actor) => roleCan(actor.role, 'order.read'),
   async compute(database, scope) {
-    const values = sql.join(
-      [scope.org, ...scope.children].map((p) => sql`(${p.id}::int, ${p.path}::text)`),
-      sql`, `,
-    );
-    const rows = await many<{ id: number; status: string | null; n: number; overdue: number }>(
-      database.db,
-      sql`SELECT x.id, so.status, count(so.id)::int AS n,
-                 count(so.id) FILTER (WHERE (so.status = 'dispatched' AND so.respond_due_at < now())
-                   OR (so.status IN ('accepted', 'in_progress') AND so.complete_due_at < now()))::int AS overdue
-          FROM (VALUES ${values}) AS x(id, path)
-          LEFT JOIN orgs o ON o.district_id = ${scope.districtId} AND o.path LIKE x.path || '%'
-          LEFT JOIN service_orders so ON so.org_id = o.id AND so.district_id = ${scope.districtId}
-          GROUP BY x.id, so.status`,
-    );
     const now = new Date();
     const y = shanghaiYear(now);
     const range = { from: shanghaiYearStart(y), to: shanghaiYearStart(y + 1) };
-    const from = range.from.toISOString();
-    const to = range.to.toISOString();
-    // The subtree's rates and leaderboard as GET /api/orders/rates computes them; the children's totals
-    // from the same rows, bucketed by the child whose path holds the rated org (no query per child).
-    const [subtreeRates, dispatches, scores, services] = await Promise.all([
+    // Orders requested under the subject by state, each bucketed by the child whose id follows the subject's path
+    // in the requesting org's path (null: the subject itself); the subject's figure is the sum of all. The subtree's
+    // rates and leaderboard as GET /api/orders/rates computes them (one pass over the year's rows); a child's
+    // totals are the sums of the numerators and denominators of the rated orgs under it (the three rates are ratios
+    // of sums, so this equals computing them over the child's own rows).
+    const [rows, subtreeRates, paths] = await Promise.all([
+      many<{ child: number | null; status: string; n: number; overdue: number }>(
+        database.db,
+        sql`SELECT NULLIF(split_part(substr(o.path, ${scope.org.path.length + 1}), '/', 1), '')::int AS child,
+                   so.status, count(*)::int AS n,
+                   count(*) FILTER (WHERE (so.status = 'dispatched' AND so.respond_due_at < now())
+                     OR (so.status IN ('accepted', 'in_progress') AND so.complete_due_at < now()))::int AS overdue
+            FROM service_orders so JOIN orgs o ON o.id = so.org_id
+            WHERE so.district_id = ${scope.districtId} AND o.district_id = ${scope.districtId}
+              AND o.path LIKE ${`${scope.org.path}%`}
+            GROUP BY 1, 2`,
+      ),
       computeRates(database.db, scope.districtId, scope.org.path, range, 'org', now),
-      more.rateDispatches(database.db, scope.districtId, scope.org.path, from, to),
-      more.rateScores(database.db, scope.districtId, scope.org.path, from, to),
-      more.rateServices(database.db, scope.districtId, scope.org.path, from, to),
+      many<{ id: number; path: string }>(
+        database.db,
+        sql`SELECT id, path FROM orgs WHERE district_id = ${scope.districtId} AND path LIKE ${`${scope.org.path}%`}`,
+      ),
     ]);
-    const of = <T extends { path: string }>(rows: T[], path: string) => rows.filter((r) => r.path.startsWith(path));
-    const childRates = scope.children.map((c) => ({
-      id: c.id,
-      total: {
-        attraction: attractionRate(of(services, c.path)),
-        response: responseRate(of(dispatches, c.path), now),
-        satisfaction: satisfactionRate(of(scores, c.path).map((r) => r.score)),
-      },
-    }));
-    const figures = (id: number, total: typeof subtreeRates.total) => {
+    const pathOf = new Map(paths.map((p) => [p.id, p.path]));
+    const add = (a: Rate, b: Rate): Rate => {
+      const numerator = a.numerator + b.numerator;
+      const denominator = a.denominator + b.denominator;
+      return { numerator, denominator, rate: denominator === 0 ? null : numerator / denominator };
+    };
+    const none: Rate = { numerator: 0, denominator: 0, rate: null };
+    const childRates = scope.children.map((c) => {
+      const total = { attraction: none, response: none, satisfaction: none };
+      for (const i of subtreeRates.items) {
+        if (!pathOf.get(i.org.id)?.startsWith(c.path)) continue;
+        total.attraction = add(total.attraction, i.attraction);
+        total.response = add(total.response, i.response);
+        total.satisfaction = add(total.satisfaction, i.satisfaction);
+      }
+      return { id: c.id, total };
+    });
+    const figures = (child: number | undefined, total: typeof subtreeRates.total) => {
       const out: Record<string, number | null> = { total: 0, open: 0, overdue: 0 };
       for (const s of ORDER_STATUSES) out[s] = 0;
       for (const r of rows) {
-        if (r.id !== id || r.status === null) continue;
-        out[r.status] = r.n;
+        if (child !== undefined && r.child !== child) continue;
+        out[r.status] = (out[r.status] ?? 0) + r.n;
         out.total = (out.total ?? 0) + r.n;
         if (OPEN_ORDER_STATUSES.includes(r.status)) out.open = (out.open ?? 0) + r.n;
         out.overdue = (out.overdue ?? 0) + r.overdue;
@@ -74,7 +80,7 @@ export const ordersSection: DashboardSectionSource = {
       return out;
     };
     return {
-      values: figures(scope.org.id, subtreeRates.total),
+      values: figures(undefined, subtreeRates.total),
       byChild: Object.fromEntries(childRates.map((c) => [String(c.id), figures(c.id, c.total)])),
       lists: {
         leaderboard: subtreeRates.items.slice(0, LEADERBOARD_SIZE).map((i, n) => ({

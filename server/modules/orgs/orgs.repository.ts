@@ -270,6 +270,21 @@ export async function listDirectCounters(ex: Executor, districtId: number) {
   );
 }
 
+/**
+ * An org and its active children with their subtree counters (what the overview of that org reads): one row per org
+ * and source (source null: no counter yet), the org first, then its children in tree order.
+ */
+export async function listOrgAndChildCounters(ex: Executor, actor: Actor, districtId: number, orgId: number) {
+  return many<TreeRow & { path: string; source: string | null; n: number | null }>(
+    ex,
+    sql`SELECT o.id, o.parent_id, o.kind, o.name, o.hierarchical, o.active, o.path, r.source, sum(r.subtree)::int AS n
+        FROM orgs o LEFT JOIN org_rollups r ON r.org_id = o.id
+        WHERE ${orgScopeCondition(actor, districtId)} AND (o.id = ${orgId} OR (o.parent_id = ${orgId} AND o.active))
+        GROUP BY o.id, r.source
+        ORDER BY o.depth, o.hierarchical DESC, o.id`,
+  );
+}
+
 /** Root counters of every district (the province view of a platform admin): one row per district and source. */
 export async function listDistrictRootCounters(ex: Executor) {
   return many<{ district_id: number; district_name: string; org_id: number; source: string; n: number }>(
