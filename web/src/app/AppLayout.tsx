@@ -1,23 +1,32 @@
 import { KeyOutlined, LogoutOutlined, SafetyCertificateOutlined, UserOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
-import { App, Button, Grid, Layout, Menu, type MenuProps, Select, Space, Tag, Tooltip, Typography, theme } from 'antd';
-import { Suspense, useMemo, useState } from 'react';
+import { App, Button, Layout, Menu, type MenuProps, Space, Tag, Tooltip, Typography, theme } from 'antd';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { LangSwitch } from '../components/LangSwitch.tsx';
 import { PageSpinner } from '../components/PageSpinner.tsx';
+import { useScreens } from '../components/useScreens.ts';
 import { useSession, useSetSession } from '../features/auth/session.ts';
 import { api } from '../lib/api.ts';
 import { useDistrict } from './district.tsx';
 import { type ModuleDef, visibleModules } from './modules.tsx';
+
+// Only platform admins choose a district: antd's Select (with its virtual list) stays out of everybody's first load
+const DistrictSelect = lazy(() => import('./DistrictSelect.tsx').then((m) => ({ default: m.DistrictSelect })));
+
+/** Where Layout.Sider's `breakpoint="lg"` collapses it (antd's own query). */
+const SIDER_COLLAPSES = 'screen and (max-width: 991.98px)';
 
 /** Side menu + header around every page of a logged-in account. */
 export function AppLayout() {
   const { t } = useTranslation();
   const me = useSession();
   const location = useLocation();
-  const screens = Grid.useBreakpoint();
-  const [collapsed, setCollapsed] = useState(false);
+  const screens = useScreens();
+  // Collapsed from the first render on a narrow screen (the Sider's own breakpoint listener runs after the first
+  // paint, and the menu sliding shut moved the whole page: issue 10, layout shift)
+  const [collapsed, setCollapsed] = useState(() => window.matchMedia(SIDER_COLLAPSES).matches);
   const { token } = theme.useToken();
 
   const modules = visibleModules(me.permissions);
@@ -65,7 +74,8 @@ export function AppLayout() {
               <div style={{ color: 'rgba(255,255,255,0.55)', fontSize: 12, marginTop: 2 }}>{t('app.tagline')}</div>
             )}
           </Link>
-          <Menu theme="dark" mode="inline" selectedKeys={[selected]} items={items} />
+          {/* shut to zero width on a phone: rendered once opened (the menu is the layout's largest render) */}
+          {(!collapsed || screens.md) && <Menu theme="dark" mode="inline" selectedKeys={[selected]} items={items} />}
         </div>
       </Layout.Sider>
       <Layout>
@@ -103,7 +113,7 @@ function HeaderBar() {
   const navigate = useNavigate();
   const client = useQueryClient();
   const { message } = App.useApp();
-  const screens = Grid.useBreakpoint();
+  const screens = useScreens();
 
   const logout = async () => {
     try {
@@ -120,17 +130,9 @@ function HeaderBar() {
   return (
     <Space size={screens.md ? 'middle' : 'small'} wrap={false} style={{ overflow: 'hidden' }}>
       {!screens.sm ? null : district.canChoose ? (
-        <Select
-          data-testid="district-select"
-          size="small"
-          style={{ minWidth: 140 }}
-          placeholder={t('header.districtPlaceholder')}
-          value={district.districtId}
-          onChange={(id: number) => {
-            district.choose(id);
-          }}
-          options={district.districts.map((d) => ({ value: d.id, label: d.name }))}
-        />
+        <Suspense fallback={<Tag>{district.districtName ?? t('header.districtPlaceholder')}</Tag>}>
+          <DistrictSelect />
+        </Suspense>
       ) : (
         <Tag color="red" data-testid="header-district">
           {district.districtName ?? t('header.noDistrict')}

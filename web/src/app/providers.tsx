@@ -1,13 +1,14 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { App as AntApp, ConfigProvider } from 'antd';
-import enUS from 'antd/es/locale/en_US';
-import zhCN from 'antd/es/locale/zh_CN';
-import { type ReactNode, useEffect, useState } from 'react';
+import { type ReactNode, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ME_KEY, SESSION_NOTICE_KEY } from '../features/auth/session.ts';
 import { ApiError, onSessionProblem, setCsrfToken } from '../lib/api.ts';
+import { antdLocale } from '../lib/i18n.ts';
+import { THEME } from './theme.ts';
 
-function makeQueryClient(): QueryClient {
+/** The console's query cache (main.tsx makes it, to fill in the session before the first render). */
+export function makeQueryClient(): QueryClient {
   return new QueryClient({
     defaultOptions: {
       queries: {
@@ -22,9 +23,9 @@ function makeQueryClient(): QueryClient {
 }
 
 /** Query cache, antd theme and locale (following the i18next language), and session-loss handling. */
-export function Providers({ children }: { children: ReactNode }) {
-  const [client] = useState(makeQueryClient);
-  const { i18n } = useTranslation();
+export function Providers({ client, children }: { client: QueryClient; children: ReactNode }) {
+  // re-renders on a language change (English loads first), so antd's strings follow
+  useTranslation();
 
   useEffect(
     () =>
@@ -48,10 +49,7 @@ export function Providers({ children }: { children: ReactNode }) {
   );
 
   return (
-    <ConfigProvider
-      locale={i18n.language === 'en' ? enUS : zhCN}
-      theme={{ token: { colorPrimary: '#c8161d', borderRadius: 6 } }}
-    >
+    <ConfigProvider locale={antdLocale()} theme={THEME}>
       <AntApp>
         <QueryClientProvider client={client}>{children}</QueryClientProvider>
       </AntApp>

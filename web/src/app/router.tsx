@@ -1,20 +1,29 @@
+import { lazy } from 'react';
 import { createBrowserRouter, RouterProvider } from 'react-router-dom';
 import { PageSpinner } from '../components/PageSpinner.tsx';
-import { ChangePasswordPage } from '../features/auth/ChangePasswordPage.tsx';
-import { LoginPage } from '../features/auth/LoginPage.tsx';
-import { TotpPage } from '../features/auth/TotpPage.tsx';
-import { ComingSoonPage } from '../features/placeholders/ComingSoonPage.tsx';
-import { NotFoundPage, RequirePermission } from '../features/placeholders/NotFoundPage.tsx';
+import { DashboardPage } from '../features/dashboard/DashboardPage.tsx';
+import { RequirePermission } from '../features/placeholders/RequirePermission.tsx';
 import { AuthGate } from './AuthGate.tsx';
 import { MODULES } from './modules.tsx';
 
+// Every page but the dashboard (where the console lands) is its own chunk, loaded on the way to it (issue 10:
+// the login, password, TOTP, 404 and "coming soon" pages were in the bundle every visit downloaded, with antd's
+// Form, Tabs and Result illustrations).
+const ComingSoonPage = lazy(() =>
+  import('../features/placeholders/ComingSoonPage.tsx').then((m) => ({ default: m.ComingSoonPage })),
+);
+// (AppLayout's Suspense shows the spinner while it loads)
 const comingSoon = MODULES.filter((m) => !m.ready).map((m) => ({
   path: m.path.slice(1),
   element: <ComingSoonPage module={m} />,
 }));
 
 const router = createBrowserRouter([
-  { path: '/login', element: <LoginPage /> },
+  {
+    path: '/login',
+    HydrateFallback: PageSpinner,
+    lazy: () => import('../features/auth/LoginPage.tsx').then((m) => ({ Component: m.LoginPage })),
+  },
   // 二维报到 /r/:token is not a console route: the server sends the light phone entry (web/phone.html, web/src/phone)
   {
     // 我要点单 / 进度查询·评单: the resident's phone pages (no login, no console layout)
@@ -49,10 +58,8 @@ const router = createBrowserRouter([
     element: <AuthGate />,
     HydrateFallback: PageSpinner,
     children: [
-      {
-        index: true,
-        lazy: () => import('../features/dashboard/DashboardPage.tsx').then((m) => ({ Component: m.DashboardPage })),
-      },
+      // in the entry chunk: no second round trip before the first figures
+      { index: true, Component: DashboardPage },
       {
         path: 'orgs',
         element: <RequirePermission permission="org.read" />,
@@ -188,10 +195,20 @@ const router = createBrowserRouter([
           },
         ],
       },
-      { path: 'password', element: <ChangePasswordPage /> },
-      { path: 'security', element: <TotpPage /> },
+      {
+        path: 'password',
+        lazy: () =>
+          import('../features/auth/ChangePasswordPage.tsx').then((m) => ({ Component: m.ChangePasswordPage })),
+      },
+      {
+        path: 'security',
+        lazy: () => import('../features/auth/TotpPage.tsx').then((m) => ({ Component: m.TotpPage })),
+      },
       ...comingSoon,
-      { path: '*', element: <NotFoundPage /> },
+      {
+        path: '*',
+        lazy: () => import('../features/placeholders/NotFoundPage.tsx').then((m) => ({ Component: m.NotFoundPage })),
+      },
     ],
   },
 ]);

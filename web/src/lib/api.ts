@@ -1,5 +1,5 @@
 import type { Problem } from '../../../domain/common.ts';
-import { i18n } from './i18n.ts';
+import { currentLang, i18n } from './i18n.ts';
 
 /** An error answered by the API (application/problem+json), or a network failure (status 0). */
 export class ApiError extends Error {
@@ -53,6 +53,14 @@ export function toSearch(query: Query | undefined): string {
   return text ? `?${text}` : '';
 }
 
+/** The answer of a GET that web/src/boot.ts sent before the console's scripts had loaded, if any (once). */
+function takeEarly(url: string) {
+  const early = window.__jingweiEarly;
+  const taken = early?.[url];
+  if (taken) delete early[url];
+  return taken;
+}
+
 /** Calls the API with the UI language, the session cookie and (for writes) the CSRF token. */
 export async function api<T>(
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
@@ -61,18 +69,25 @@ export async function api<T>(
 ): Promise<T> {
   const headers: Record<string, string> = {
     accept: 'application/json, application/problem+json',
-    'accept-language': i18n.language === 'en' ? 'en' : 'zh-CN',
+    'accept-language': currentLang(),
   };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  const url = `${path}${toSearch(options.query)}`;
+  const started = method === 'GET' ? takeEarly(url) : undefined;
   let response: Response;
   try {
-    response = await fetch(`${path}${toSearch(options.query)}`, {
-      method,
-      headers,
-      credentials: 'same-origin',
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-    });
+    // an early refusal may predate a login since: asked again, unless any answer will do
+    const taken = started && (await started.response.catch(() => null));
+    response =
+      taken && (taken.ok || started.anyStatus)
+        ? taken
+        : await fetch(url, {
+            method,
+            headers,
+            credentials: 'same-origin',
+            body: options.body === undefined ? undefined : JSON.stringify(options.body),
+          });
   } catch {
     throw new ApiError({ type: 'about:blank', title: i18n.t('error.network'), status: 0, code: 'NETWORK' });
   }

@@ -1,11 +1,11 @@
+import type { Locale } from 'antd/es/locale';
+import antdZhCN from 'antd/es/locale/zh_CN';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
-import 'dayjs/locale/en';
 import timezone from 'dayjs/plugin/timezone';
 import utc from 'dayjs/plugin/utc';
-import i18next from 'i18next';
+import i18next, { type BackendModule } from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import { en } from './locales/en.ts';
 import { zhCN } from './locales/zh-CN.ts';
 
 dayjs.extend(utc);
@@ -24,15 +24,49 @@ function storedLang(): UiLang {
 
 export const i18n = i18next.createInstance();
 
+/** antd's strings (pagination, pickers, empty states) of each loaded language. */
+const antdLocales: Partial<Record<UiLang, Locale>> = { 'zh-CN': antdZhCN };
+
+/**
+ * zh-CN (the default and the fallback) is in the bundle; English, with antd's English strings, is fetched when
+ * it is first chosen (issue 10: both locales were downloaded and parsed on every visit). Every path that
+ * switches the language (`setLanguage`, `i18n.changeLanguage`) waits for it.
+ */
+const englishOnDemand: BackendModule = {
+  type: 'backend',
+  init: () => undefined,
+  read(language, _namespace, callback) {
+    if (language !== 'en') return callback(null, language === 'zh-CN' ? zhCN : {});
+    Promise.all([import('./locales/en.ts'), import('antd/es/locale/en_US')]).then(
+      ([strings, antd]) => {
+        antdLocales.en = antd.default;
+        callback(null, strings.en);
+      },
+      (error: Error) => callback(error, null),
+    );
+  },
+};
+
 const initial = storedLang();
-void i18n.use(initReactI18next).init({
-  resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } },
-  lng: initial,
-  fallbackLng: 'zh-CN',
-  interpolation: { escapeValue: false }, // React escapes
-  returnNull: false,
-});
+/** Resolves once the initial language's strings are loaded (at once for zh-CN); main.tsx renders after it. */
+export const i18nReady: Promise<unknown> = i18n
+  .use(englishOnDemand)
+  .use(initReactI18next)
+  .init({
+    resources: { 'zh-CN': { translation: zhCN } },
+    partialBundledLanguages: true,
+    lng: initial,
+    fallbackLng: 'zh-CN',
+    supportedLngs: ['zh-CN', 'en'],
+    interpolation: { escapeValue: false }, // React escapes
+    returnNull: false,
+  });
 applyDocumentLang(initial);
+
+/** antd's locale for the current language (zh-CN until English has loaded). */
+export function antdLocale(): Locale {
+  return antdLocales[currentLang()] ?? antdZhCN;
+}
 
 function applyDocumentLang(lang: UiLang): void {
   dayjs.locale(lang === 'en' ? 'en' : 'zh-cn');
@@ -52,7 +86,8 @@ export async function setLanguage(lang: UiLang): Promise<void> {
 }
 
 export function currentLang(): UiLang {
-  return i18n.language === 'en' ? 'en' : 'zh-CN';
+  // (i18next sets its language once its init has run: until then, the stored choice it starts with)
+  return (i18n.language ?? initial) === 'en' ? 'en' : 'zh-CN';
 }
 
 /** Formats an ISO timestamp in Asia/Shanghai, where the League works. */

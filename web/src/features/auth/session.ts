@@ -1,4 +1,4 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { type QueryClient, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
 import type { MeSchema, Permission } from '../../../../domain/account.ts';
 import { ApiError, api, setCsrfToken } from '../../lib/api.ts';
@@ -12,7 +12,7 @@ export const ME_KEY = ['me'] as const;
 export const SESSION_NOTICE_KEY = 'jingwei.sessionNotice';
 
 /** Fetches /api/me; null when nobody is logged in. */
-async function fetchMe(): Promise<Me | null> {
+export async function fetchMe(): Promise<Me | null> {
   try {
     const me = await api<Me>('GET', '/api/me', { silentSession: true });
     setCsrfToken(me.csrfToken);
@@ -26,8 +26,19 @@ async function fetchMe(): Promise<Me | null> {
   }
 }
 
+const ME_STALE_MS = 5 * 60_000;
+
 export function useMe() {
-  return useQuery({ queryKey: ME_KEY, queryFn: fetchMe, staleTime: 5 * 60_000, retry: false });
+  return useQuery({ queryKey: ME_KEY, queryFn: fetchMe, staleTime: ME_STALE_MS, retry: false });
+}
+
+/**
+ * Fills in the session before the first render (main.tsx): the answer is usually there already (web/src/boot.ts
+ * asked for it while the scripts loaded), and the auth gate then renders the console at once instead of a
+ * spinner first (issue 10).
+ */
+export function primeSession(client: QueryClient): Promise<void> {
+  return client.prefetchQuery({ queryKey: ME_KEY, queryFn: fetchMe, staleTime: ME_STALE_MS, retry: false });
 }
 
 /** The session of a page rendered behind the auth gate (always present there). */
@@ -35,6 +46,11 @@ export function useSession(): Me {
   const { data } = useMe();
   if (!data) throw new Error('useSession outside the auth gate');
   return data;
+}
+
+/** False while the account must first change its password or enrol a second factor (the auth gate shows only that). */
+export function canSeeConsole(me: Me): boolean {
+  return !me.account.mustChangePassword && !me.secondFactor.pending;
 }
 
 export function useCan(permission: Permission): boolean {

@@ -1,8 +1,6 @@
 import { Button, Result } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { Link, Outlet } from 'react-router-dom';
-import type { Permission } from '../../../../domain/account.ts';
-import { useCan } from '../auth/session.ts';
+import { Link } from 'react-router-dom';
 
 export function NotFoundPage() {
   const { t } = useTranslation();
@@ -20,23 +18,19 @@ export function NotFoundPage() {
   );
 }
 
-/** Renders the child route only for an account holding the permission. */
-export function RequirePermission({ permission }: { permission: Permission }) {
+/** What RequirePermission shows an account that lacks the permission. */
+export function ForbiddenPage() {
   const { t } = useTranslation();
-  const allowed = useCan(permission);
-  if (!allowed) {
-    return (
-      <Result
-        status="403"
-        title="403"
-        subTitle={t('error.forbidden')}
-        extra={
-          <Link to="/">
-            <Button type="primary">{t('common.home')}</Button>
-          </Link>
-        }
-      />
-    );
-  }
-  return <Outlet />;
+  return (
+    <Result
+      status="403"
+      title="403"
+      subTitle={t('error.forbidden')}
+      extra={
+        <Link to="/">
+          <Button type="primary">{t('common.home')}</Button>
+        </Link>
+      }
+    />
+  );
 }
