@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { PiiBatchCipher } from './pii-batch.ts';
 
 /**
  * Protection of personal identifiers (GB/T 39786, PIPL): ID and mobile numbers are stored only as
@@ -71,6 +72,11 @@ export class PiiCipher {
     const expected = Buffer.from(this.sign(value));
     const given = Buffer.from(signature);
     return expected.length === given.length && crypto.timingSafeEqual(expected, given);
+  }
+
+  /** The same sealing and indexing for many values at once (bulk writes such as the ledger import; pii-batch.ts). */
+  batch(): PiiBatchCipher {
+    return new PiiBatchCipher({ encKey: this.encKey, macKey: this.macKey, indexKey: this.indexKey });
   }
 
   private mac(body: Buffer): Buffer {

@@ -1,23 +1,16 @@
 import type { Readable } from 'node:stream';
 import type { DataValidation } from 'exceljs';
-import { isCircleKind } from '../../../domain/grid.ts';
 import { maskIdNumber, maskPhone, todayInChina } from '../../../domain/identity.ts';
 import {
   CATEGORY_LABELS,
   columnLetter,
   GENDER_LABELS,
-  type HeaderProblem,
   LEDGER_COLUMNS,
-  LEDGER_MAX_ROWS,
-  type LedgerField,
   type LedgerImportQuery,
   type LedgerImportResult,
   type LedgerIssue,
-  type LedgerPerson,
   ledgerIssueMessage,
-  mapHeader,
   POLITICAL_LABELS,
-  parseLedgerRow,
 } from '../../../domain/ledger.ts';
 import type { Lang } from '../../../domain/messages.ts';
 import { CONSENT_VERSION } from '../../../domain/person.ts';
@@ -26,29 +19,30 @@ import type { Executor } from '../../db/sql.ts';
 import { type Actor, requirePermission } from '../../lib/actor.ts';
 import type { PiiCipher } from '../../lib/crypto.ts';
 import { AppError } from '../../lib/errors.ts';
-import { recordAudit, recordAuditBulk } from '../audit/audit.repository.ts';
+import { recordAudit } from '../audit/audit.repository.ts';
 import { loadOrgInScope } from '../orgs/orgs.service.ts';
-import { insertPeopleBulk, knownIdentifiers } from '../people/people.repository.ts';
-import { writeDeduplicated } from '../people/people.service.ts';
+import { type ImportedPersonRow, identifiersOf, insertImportedPeople } from '../people/people.repository.ts';
+import { type PersonIncoming, writeDeduplicated } from '../people/people.service.ts';
+import { collectUpload, ledgerBatches, ledgerImportTuning } from './ledger-import.ts';
+import {
+  ledgerHeaderDetail,
+  type ReadBatch,
+  type ReaderContext,
+  type ReadOutcome,
+  type RepeatRow,
+} from './ledger-reader.ts';
 import {
   exportPage,
   findImportInScope,
-  type GridForLedger,
   gridsUnder,
   type ImportRow,
   insertImport,
   listImports,
 } from './ledgers.repository.ts';
-import { type LimitedInput, readSheet, safeCell, streamingWorkbook } from './spreadsheet.ts';
+import { type LimitedInput, safeCell, streamingWorkbook } from './spreadsheet.ts';
 
-/** Rows written per statement batch. */
-const BATCH = 1000;
 /** How many row issues the import answer lists; the downloadable report has all of them. */
 const ISSUES_IN_ANSWER = 500;
-/** How many issues an import keeps for its report (a file of garbage should not fill the database). */
-const ISSUES_KEPT = 50_000;
-/** Rows before the header that may hold a title (e.g. a merged "XX村青年台账" banner). */
-const HEADER_SEARCH_ROWS = 10;
 
 class Refused extends Error {}
 
@@ -78,11 +72,27 @@ function toResult(row: ImportRow, lang: Lang): LedgerImportResult {
   };
 }
 
+/** The ids an import created, as ascending runs [first, last] (one run when nobody else inserted meanwhile). */
+class IdRuns {
+  runs: [number, number][] = [];
+  add(first: number, last = first) {
+    const tail = this.runs[this.runs.length - 1];
+    if (tail && first === tail[1] + 1) tail[1] = last;
+    else this.runs.push([first, last]);
+  }
+}
+
 /**
- * 导入台账 Imports a youth ledger into an org's subtree. Each row goes through the same de-duplicated
- * write as staff entry (same ID or phone = same person, conflicts to the review list), all inside one
- * transaction: mode "all" refuses the whole file when any row is wrong, mode "valid" imports the valid
- * rows; either way a crash or a broken file leaves nothing half-written. The row report is kept.
+ * 导入台账 Imports a youth ledger into an org's subtree, all inside one transaction: mode "all" refuses the whole
+ * file when any row is wrong, mode "valid" imports the valid rows; either way a crash or a broken file leaves
+ * nothing half-written. The row report is kept, with one audit entry for the import.
+ *
+ * The file is read, checked and its identifiers sealed by the ledger reader (ledger-reader.ts; in a worker
+ * thread for large files) batch by batch, while this function writes the previous batch (one batch in
+ * flight). A row whose phone and ID number nobody holds goes in the batch's one bulk insert; a row that shares
+ * one with an earlier row of the file, or with someone already in the registry (the insert skips it on the
+ * unique index), takes the same de-duplicated write as staff entry (same ID or phone = same person, updated;
+ * conflicts to the review list), in file order, before the next batch is written.
  */
 export async function importLedger(
   database: Database,
@@ -96,147 +106,143 @@ export async function importLedger(
   const org = await loadOrgInScope(database, actor, query.orgId);
   if (!org.active) throw new AppError('ORG_INACTIVE', { errors: [{ field: 'orgId', message: 'ORG_INACTIVE' }] });
   const grids = await gridsUnder(database.db, org.districtId, org.path);
-  const today = todayInChina();
   const consentAt = new Date().toISOString();
-  const issues: LedgerIssue[] = [];
+  let issues: LedgerIssue[] = [];
   const counts = { total: 0, created: 0, updated: 0, review: 0, rejected: 0 };
+  let createdIds = new IdRuns();
   const mayUpdate = (path: string) => actor.scopePath === null || path.startsWith(actor.scopePath);
   let status: 'imported' | 'refused' = 'imported';
   let saved: Awaited<ReturnType<typeof insertImport>> | undefined;
 
-  try {
-    await database.db.transaction(async (tx) => {
-      const batch: { person: LedgerPerson; grid: GridForLedger | undefined }[] = [];
-      /**
-       * Writes a batch. Rows whose phone and ID number nobody holds yet (nor an earlier row of the
-       * batch) are inserted in one statement; the rest take the per-row de-duplicated write, which
-       * updates the known person or files a review entry exactly as staff entry does.
-       */
-      const flush = async (ex: Executor) => {
-        const rows = batch.splice(0).map(({ person: p, grid }) => ({
-          grid,
-          incoming: {
-            name: p.name,
-            gender: p.gender,
-            birthDate: p.birthDate,
-            phone: p.phone,
-            idNumber: p.idNumber,
-            politicalStatus: p.politicalStatus,
-            category: p.category,
-            skills: p.skills,
-            homeGridId: grid?.id ?? null,
-            branchOrgId: grid ? undefined : org.id,
-            backbone: p.backbone,
-            reserveBackbone: p.reserveBackbone,
-            consent: { version: CONSENT_VERSION, at: consentAt, channel: 'import' as const },
-            guardianConsent: null,
-            source: 'import' as const,
-            status: 'registered' as const,
-            registrationTokenId: null,
-          },
-          phoneIdx: p.phone ? pii.blindIndex('phone', p.phone) : null,
-          idIdx: p.idNumber ? pii.blindIndex('idNumber', p.idNumber) : null,
-        }));
-        const known = await knownIdentifiers(
-          ex,
-          org.districtId,
-          rows.flatMap((r) => (r.phoneIdx ? [r.phoneIdx] : [])),
-          rows.flatMap((r) => (r.idIdx ? [r.idIdx] : [])),
-        );
-        const fresh: typeof rows = [];
-        const slow: typeof rows = [];
-        for (const r of rows) {
-          const seen = (r.phoneIdx && known.has(r.phoneIdx)) || (r.idIdx && known.has(r.idIdx));
-          (seen ? slow : fresh).push(r);
-          if (r.phoneIdx) known.add(r.phoneIdx);
-          if (r.idIdx) known.add(r.idIdx);
+  const gridOrg = new Map([...grids.values()].map((g) => [g.id, g.orgId]));
+  const incoming = ({ person: p, gridId }: RepeatRow): PersonIncoming => ({
+    name: p.name,
+    gender: p.gender,
+    birthDate: p.birthDate,
+    phone: p.phone,
+    idNumber: p.idNumber,
+    politicalStatus: p.politicalStatus,
+    category: p.category,
+    skills: p.skills,
+    homeGridId: gridId,
+    branchOrgId: gridId === null ? org.id : undefined,
+    backbone: p.backbone,
+    reserveBackbone: p.reserveBackbone,
+    consent: { version: CONSENT_VERSION, at: consentAt, channel: 'import' },
+    guardianConsent: null,
+    source: 'import',
+    status: 'registered',
+    registrationTokenId: null,
+  });
+  /** A row of the bulk insert's JSON back as the row it was (identifiers opened again): for a skipped row. */
+  const unsealed = (v: ImportedPersonRow): RepeatRow => ({
+    person: {
+      name: v.n,
+      gender: v.g,
+      birthDate: v.b,
+      phone: v.pe ? pii.decrypt(v.pe) : null,
+      idNumber: v.ie ? pii.decrypt(v.ie) : null,
+      politicalStatus: v.ps,
+      category: v.c,
+      gridCode: null,
+      skills: v.s ?? [],
+      backbone: v.bb,
+      reserveBackbone: v.rb,
+    },
+    gridId: v.hg,
+  });
+
+  /** One batch: the bulk insert, then the rows it could not take, in file order. */
+  const write = async (ex: Executor, batch: ReadBatch) => {
+    /** the rows for the de-duplicated write, by place in the batch */
+    const slow = new Map(batch.repeats.map((r) => [r.at, r.row]));
+    if (batch.fresh > 0) {
+      const result = await insertImportedPeople(
+        ex,
+        org.districtId,
+        { consentVersion: CONSENT_VERSION, consentAt, createdBy: actor.accountId },
+        // bytes for node-postgres (a bytea parameter), text for PGlite
+        database.kind === 'postgresql'
+          ? Buffer.from(batch.values.buffer, batch.values.byteOffset, batch.values.byteLength)
+          : Buffer.from(batch.values).toString('utf8'),
+      );
+      counts.created += result.inserted;
+      if (result.ids) for (const id of result.ids) createdIds.add(id);
+      else if (result.lo !== null) createdIds.add(result.lo, result.hi!);
+      if (result.inserted < batch.fresh) {
+        // Someone holds an identifier of these rows (a re-import, or a registration meanwhile): the rows the
+        // insert skipped are those whose identifiers none of the inserted people got.
+        const ids =
+          result.ids ??
+          (result.lo === null ? [] : Array.from({ length: result.hi! - result.lo + 1 }, (_, i) => result.lo! + i));
+        const held = new Set((await identifiersOf(ex, ids)).flatMap((i) => [i.phoneIdx, i.idIdx]));
+        const values = JSON.parse(Buffer.from(batch.values).toString('utf8')) as ImportedPersonRow[];
+        let v = 0;
+        for (let at = 0; at < batch.size; at++) {
+          if (slow.has(at)) continue;
+          const row = values[v++];
+          if (!((row.pi && held.has(row.pi)) || (row.ii && held.has(row.ii)))) slow.set(at, unsealed(row));
         }
-        const inserted = await insertPeopleBulk(
-          ex,
-          org.districtId,
-          fresh.map(({ incoming: i, phoneIdx, idIdx }) => ({
-            ...i,
-            branchOrgId: i.branchOrgId ?? null,
-            phoneEnc: i.phone ? pii.encrypt(i.phone) : null,
-            phoneIdx,
-            idEnc: i.idNumber ? pii.encrypt(i.idNumber) : null,
-            idIdx,
-            consentVersion: i.consent.version,
-            consentAt: i.consent.at,
-            consentChannel: i.consent.channel,
-          })),
-          actor.accountId,
-        );
-        await recordAuditBulk(
-          ex,
-          actor,
-          inserted.map((p) => ({
-            action: 'person.create',
-            entity: 'person',
-            entityId: p.id,
-            districtId: org.districtId,
-            after: { id: p.id, name: p.name, source: 'import' },
-          })),
-        );
-        counts.created += inserted.length;
-        for (const r of slow) {
-          const outcome = await writeDeduplicated(
-            ex,
-            pii,
-            { districtId: org.districtId, orgId: r.grid?.orgId ?? org.id, actor, mayUpdate },
-            r.incoming,
-          );
-          counts[outcome.outcome === 'review' ? 'review' : outcome.outcome] += 1;
-        }
-      };
-      let fields: (LedgerField | null)[] | null = null;
-      for await (const { rowNumber, cells } of readSheet(file, kind)) {
-        if (!fields) {
-          const looksLikeHeader = cells.some((c) =>
-            ['姓名', 'name'].includes(c.text.replace(/[*＊\s]/g, '').toLowerCase()),
-          );
-          if (!looksLikeHeader) {
-            if (rowNumber >= HEADER_SEARCH_ROWS)
-              throw new AppError('LEDGER_HEADER', {
-                detail: ledgerHeaderDetail({ code: 'LEDGER_HEADER_MISSING', header: '姓名' }, actor.lang),
-              });
-            continue;
-          }
-          const header = mapHeader(cells.map((c) => c.text));
-          if (!header.ok)
-            throw new AppError('LEDGER_HEADER', { detail: ledgerHeaderDetail(header.problem, actor.lang) });
-          fields = header.fields;
-          continue;
-        }
-        if (cells.every((c) => c.kind === 'empty' || c.text.trim() === '')) continue;
-        counts.total += 1;
-        if (counts.total > LEDGER_MAX_ROWS) throw new AppError('LEDGER_TOO_MANY_ROWS');
-        const parsed = parseLedgerRow(rowNumber, fields, cells, today);
-        let rowIssues = parsed.ok ? [] : parsed.issues;
-        const grid = parsed.ok && parsed.person.gridCode ? grids.get(parsed.person.gridCode) : undefined;
-        if (parsed.ok && parsed.person.gridCode && (!grid?.active || isCircleKind(grid.kind as any))) {
-          const column = fields.indexOf('gridCode');
-          rowIssues = [
-            {
-              row: rowNumber,
-              column: column < 0 ? '' : columnLetter(column),
-              field: 'gridCode',
-              code: 'ledger.gridNotFound',
-            },
-          ];
-        }
-        if (rowIssues.length || !parsed.ok) {
-          counts.rejected += 1;
-          if (issues.length < ISSUES_KEPT) issues.push(...rowIssues.slice(0, ISSUES_KEPT - issues.length));
-          continue;
-        }
-        if (query.mode === 'all' && counts.rejected > 0) continue; // the file will be refused: only collect issues
-        batch.push({ person: parsed.person, grid });
-        if (batch.length >= BATCH) await flush(tx);
       }
-      await flush(tx);
-      checkInput(file);
-      if (!fields)
+    }
+    for (const [, row] of [...slow].sort(([a], [b]) => a - b)) {
+      const outcome = await writeDeduplicated(
+        ex,
+        pii,
+        {
+          districtId: org.districtId,
+          orgId: (row.gridId !== null ? gridOrg.get(row.gridId) : undefined) ?? org.id,
+          actor,
+          mayUpdate,
+        },
+        incoming(row),
+      );
+      counts[outcome.outcome === 'review' ? 'review' : outcome.outcome] += 1;
+      if (outcome.outcome === 'created' && outcome.personId !== null) createdIds.add(outcome.personId);
+    }
+  };
+
+  try {
+    const upload = await collectUpload(file);
+    checkInput(file);
+    const ctx: ReaderContext = {
+      kind,
+      lang: actor.lang,
+      mode: query.mode,
+      today: todayInChina(),
+      orgId: org.id,
+      grids: [...grids].map(([code, g]) => [code, { id: g.id, orgId: g.orgId, active: g.active, kind: g.kind }]),
+      batchRows: ledgerImportTuning.batchRows,
+    };
+    await database.db.transaction(async (tx) => {
+      const batches = ledgerBatches(upload, ctx, pii.batch());
+      let inFlight: Promise<void> = Promise.resolve();
+      let failure: { error: unknown } | null = null;
+      let outcome: ReadOutcome;
+      try {
+        for (;;) {
+          const next = await batches.next(); // the reader works on this batch while the previous one is written
+          if (next.done) {
+            outcome = next.value;
+            break;
+          }
+          await inFlight;
+          if (failure) throw (failure as { error: unknown }).error;
+          inFlight = write(tx, next.value).catch((error) => {
+            failure = { error };
+          });
+        }
+      } finally {
+        // Never leave the transaction (commit or rollback) with a batch still being written on its connection,
+        // and stop the reader (its worker thread) if the loop ended early.
+        await inFlight;
+        await batches.return(undefined as never);
+      }
+      if (failure) throw (failure as { error: unknown }).error;
+      counts.total = outcome.total;
+      counts.rejected = outcome.rejected;
+      issues = outcome.issues;
+      if (!outcome.headerFound)
         throw new AppError('LEDGER_HEADER', {
           detail: ledgerHeaderDetail({ code: 'LEDGER_HEADER_MISSING', header: '姓名' }, actor.lang),
         });
@@ -254,8 +260,14 @@ export async function importLedger(
     }
     status = 'refused';
     counts.created = counts.updated = counts.review = 0;
+    createdIds = new IdRuns();
   }
 
+  /**
+   * The import's record and its one audit entry: who imported which file into which org, the counts, and the
+   * ids of the people it created (runs [first, last]), so each of them traces back to this entry. People it
+   * updated or filed for review have their own entries (the de-duplicated write audits each).
+   */
   async function saveImport(tx: Executor) {
     const row = await insertImport(tx, {
       districtId: org.districtId,
@@ -272,7 +284,14 @@ export async function importLedger(
       entity: 'people_import',
       entityId: row.id,
       districtId: org.districtId,
-      after: { orgId: org.id, fileName: query.fileName, mode: query.mode, status, ...counts },
+      after: {
+        orgId: org.id,
+        fileName: query.fileName,
+        mode: query.mode,
+        status,
+        ...counts,
+        createdIds: createdIds.runs,
+      },
     });
     return row;
   }
@@ -297,26 +316,6 @@ export async function importLedger(
 function checkInput(file: LimitedInput) {
   if (file.exceeded) throw new AppError('PAYLOAD_TOO_LARGE');
   if (file.aborted) throw new AppError('BAD_REQUEST', { detail: 'upload aborted' });
-}
-
-function ledgerHeaderDetail(problem: HeaderProblem, lang: Lang): string {
-  const zh = lang === 'zh-CN';
-  switch (problem.code) {
-    case 'LEDGER_HEADER_BLANK':
-      return zh
-        ? `表头第 ${problem.column} 列为空（合并单元格或缺少列名），请使用导入模板的表头`
-        : `Header cell ${problem.column} is blank (merged or missing); use the template's header`;
-    case 'LEDGER_HEADER_UNKNOWN':
-      return zh
-        ? `表头第 ${problem.column} 列“${problem.header}”不是模板中的列`
-        : `Header ${problem.column} "${problem.header}" is not a template column`;
-    case 'LEDGER_HEADER_DUPLICATE':
-      return zh
-        ? `表头第 ${problem.column} 列“${problem.header}”重复`
-        : `Header ${problem.column} "${problem.header}" appears twice`;
-    case 'LEDGER_HEADER_MISSING':
-      return zh ? `缺少必需的列：${problem.header}` : `A required column is missing: ${problem.header}`;
-  }
 }
 
 export async function getImport(database: Database, actor: Actor, id: number): Promise<LedgerImportResult> {

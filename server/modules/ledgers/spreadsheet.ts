@@ -67,12 +67,16 @@ function excelCell(value: ExcelJS.CellValue): LedgerCell {
   return { text: '', kind: 'text' };
 }
 
-async function* xlsxRows(input: Readable): AsyncGenerator<SheetRow> {
+async function* xlsxRows(input: Readable | Buffer): AsyncGenerator<SheetRow> {
   // Zip-bomb guard (issue 11, server/trust/zip-guard.ts): the upload is at most 10 MB, so it is held in
   // memory and its entries are inflated once, counted, before exceljs (which caches shared strings) reads it.
-  const chunks: Buffer[] = [];
-  for await (const chunk of input) chunks.push(chunk as Buffer);
-  const file = Buffer.concat(chunks);
+  let file: Buffer;
+  if (Buffer.isBuffer(input)) file = input;
+  else {
+    const chunks: Buffer[] = [];
+    for await (const chunk of input) chunks.push(chunk as Buffer);
+    file = Buffer.concat(chunks);
+  }
   await assertNoZipBomb(file);
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([file]), {
     sharedStrings: 'cache',
@@ -148,10 +152,10 @@ async function* csvRows(input: Readable): AsyncGenerator<SheetRow> {
   }
 }
 
-/** The rows of an uploaded ledger, numbered as the cadre sees them in Excel. */
-export async function* readSheet(input: Readable, kind: 'xlsx' | 'csv'): AsyncGenerator<SheetRow> {
+/** The rows of an uploaded ledger (a stream, or the whole file), numbered as the cadre sees them in Excel. */
+export async function* readSheet(input: Readable | Buffer, kind: 'xlsx' | 'csv'): AsyncGenerator<SheetRow> {
   try {
-    yield* kind === 'xlsx' ? xlsxRows(input) : csvRows(input);
+    yield* kind === 'xlsx' ? xlsxRows(input) : csvRows(Buffer.isBuffer(input) ? Readable.from([input]) : input);
   } catch (err) {
     if (err instanceof AppError) throw err;
     throw new AppError('LEDGER_UNREADABLE', { detail: err instanceof Error ? err.message.slice(0, 200) : undefined });

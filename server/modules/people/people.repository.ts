@@ -553,27 +553,8 @@ export async function deleteKeyYouth(ex: Executor, personId: number) {
   await ex.execute(sql`DELETE FROM key_youth WHERE person_id = ${personId}`);
 }
 
-/** Which of these blind indexes are already held by someone in the district (one query per import batch). */
-export async function knownIdentifiers(
-  ex: Executor,
-  districtId: number,
-  phoneIdxs: string[],
-  idIdxs: string[],
-): Promise<Set<string>> {
-  if (!phoneIdxs.length && !idIdxs.length) return new Set();
-  const rows = await many<{ idx: string }>(
-    ex,
-    sql`SELECT phone_idx AS idx FROM people WHERE district_id = ${districtId}
-          AND phone_idx IN (SELECT jsonb_array_elements_text(${JSON.stringify(phoneIdxs)}::jsonb))
-        UNION ALL
-        SELECT id_idx FROM people WHERE district_id = ${districtId}
-          AND id_idx IN (SELECT jsonb_array_elements_text(${JSON.stringify(idIdxs)}::jsonb))`,
-  );
-  return new Set(rows.map((r) => r.idx));
-}
-
 /**
- * Inserts new people in one statement (the import's fast path: rows whose identifiers nobody holds).
+ * Inserts new people in one statement (the demo seed's bulk path; the ledger import has insertImportedPeople).
  * Returns their ids and names in input order.
  */
 export async function insertPeopleBulk(
@@ -641,9 +622,14 @@ export async function insertImportedPeople(
   ex: Executor,
   districtId: number,
   common: { consentVersion: string; consentAt: string; createdBy: number | null },
-  rows: ImportedPersonRow[],
+  /**
+   * A JSON array of {@link ImportedPersonRow} (built where the identifiers are sealed, maybe another thread): as
+   * text, or as UTF-8 bytes (node-postgres sends a Buffer as a binary bytea parameter, so ≈ 0.5 MB of JSON per
+   * batch never becomes a string on the JS heap; PGlite would turn bytes into a hex string, so it gets text).
+   */
+  rowsJson: string | Buffer,
 ): Promise<{ inserted: number; lo: number | null; hi: number | null; ids: number[] | null }> {
-  if (!rows.length) return { inserted: 0, lo: null, hi: null, ids: null };
+  const json = typeof rowsJson === 'string' ? sql`${rowsJson}::jsonb` : sql`convert_from(${rowsJson}, 'UTF8')::jsonb`;
   const r = await one<{ n: number; lo: number | null; hi: number | null; ids: number[] | string | null }>(
     ex,
     sql`WITH ins AS (
@@ -653,8 +639,8 @@ export async function insertImportedPeople(
           SELECT ${districtId}, x.n, x.g, x.b, x.pe, x.pi, x.ie, x.ii, x.ps, x.c, coalesce(x.s, '[]'::jsonb), x.hg,
             x.bo, x.bb, x.rb, 'import', 'registered', ${common.consentVersion}, ${common.consentAt}::timestamptz,
             'import', ${common.createdBy}
-          FROM ROWS FROM (jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS (n text, g text, b date, pe text,
-            pi text, ie text, ii text, ps text, c text, s jsonb, hg int, bo int, bb boolean, rb boolean))
+          FROM ROWS FROM (jsonb_to_recordset(${json}) AS (n text, g text, b date, pe text, pi text, ie text, ii text,
+            ps text, c text, s jsonb, hg int, bo int, bb boolean, rb boolean))
             WITH ORDINALITY AS x(n, g, b, pe, pi, ie, ii, ps, c, s, hg, bo, bb, rb, o)
           ORDER BY x.o
           ON CONFLICT DO NOTHING

@@ -1,6 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/sql.ts';
-import { iso, isoOrNull, many, manyPrepared, one, onePrepared } from '../../db/sql.ts';
+import { iso, isoOrNull, many, one, onePrepared } from '../../db/sql.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { orgScopeCondition } from '../../lib/actor.ts';
 
