@@ -36,13 +36,17 @@ export class Database {
   static async open(options: DatabaseOptions): Promise<Database> {
     if (options.kind === 'postgresql') {
       const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+      const allClosed = trackConnections(pool);
       // Fail early with a clear message instead of on the first request.
       const client = await pool.connect();
       client.release();
       return new Database(
         'postgresql',
         drizzleNodePg(pool, { schema }) as unknown as Drizzle,
-        () => pool.end(),
+        async () => {
+          await pool.end();
+          await allClosed();
+        },
         null,
         pool,
       );
@@ -133,6 +137,28 @@ export class Database {
   async close(): Promise<void> {
     await this.closeFn();
   }
+}
+
+/**
+ * The pool's connections until their sockets have closed. `pool.end()` resolves once it has asked every idle
+ * connection to end, before the server has let it go; a `DROP DATABASE … WITH (FORCE)` right after it (the tests,
+ * the benchmarks) then terminates a connection still ending, whose FATAL error arrives on a client the pool no
+ * longer listens to — an uncaught exception. Closing waits for the sockets (at most 5 s). A connection the server
+ * drops (a restart, an administrator) no longer crashes the process either: its query fails, and the pool opens a
+ * new connection for the next one.
+ */
+function trackConnections(pool: pg.Pool): () => Promise<void> {
+  const open = new Set<pg.Client>();
+  pool.on('connect', (client) => {
+    open.add(client);
+    client.on('error', () => {});
+    client.once('end', () => open.delete(client));
+  });
+  pool.on('error', () => {});
+  return async () => {
+    const deadline = Date.now() + 5_000;
+    while (open.size && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+  };
 }
 
 function readJournal(): { tag: string }[] {
