@@ -5,11 +5,17 @@
  * - district tree: getOrgTree of one district (every org, every counter) vs a naive recursive-CTE count per org;
  * - district overview: getOverview (counters + grid statistics + module sections) vs plain GROUP BY per town;
  * - province root: getDistrictRollups (every district's root counters, what a province view reads) vs a naive
- *   recursive CTE per district root, and vs plain GROUP BY per district over the base tables.
+ *   recursive CTE per district root, and vs plain GROUP BY per district over the base tables;
+ * - district overview with every module section (activities, orders, notices, venues, funds…), through the real app
+ *   (`GET /api/dashboard/overview` of district 1, also inside the province database) vs the plain GROUP BY of
+ *   bench/dashboard.ts (`overviewGroupBy` in _lib.ts): people, members, grids, activities held / summarised /
+ *   published, participation rate, orders by state, notice receipts and on-time share, for the district and each
+ *   town; and the dashboard counters of the district per place against a GROUP BY (`checkDashboardCounts`).
  * Every comparison checks that the numbers are identical.
  *
- * The generator loads with triggers off and recounts org_rollups; the overview's own counters (dashboard_counts,
- * migration 0020) are recounted here for the measured district when they are missing (jw_dash_rebuild, timed).
+ * The generator loads with triggers off and recounts org_rollups and the overview's own counters (dashboard_counts,
+ * migration 0020, jw_dash_rebuild); a database generated before that has no dashboard counters: they are recounted
+ * here for the measured district when missing (timed).
  *
  *   npm run bench -- tree --size district|province [--db postgresql] [--runs 30]
  * (PostgreSQL: uses the database of `npm run bench -- generate --size <size> --db postgresql`, generating it when
@@ -18,6 +24,8 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
+import { buildApp } from '../server/app.ts';
+import { loadConfig } from '../server/config.ts';
 import { Database } from '../server/db/client.ts';
 import { many, one } from '../server/db/sql.ts';
 import type { Actor } from '../server/lib/actor.ts';
@@ -30,8 +38,8 @@ import { registerRollupSource } from '../server/modules/orgs/org-extensions.ts';
 import { findRootOrg } from '../server/modules/orgs/orgs.repository.ts';
 import { getDistrictRollups, getOrgTree } from '../server/modules/orgs/orgs.service.ts';
 import { countMembersByOrg, countPeopleByOrg } from '../server/modules/people/people.repository.ts';
-import { timeIt, writeResult } from './_lib.ts';
-import { generate, openGenerated, type Size } from './generate.ts';
+import { overviewGroupBy, timeIt, writeResult } from './_lib.ts';
+import { BENCH_PASSWORD, checkDashboardCounts, generate, openGenerated, type Size } from './generate.ts';
 
 const { values } = parseArgs({
   options: {
@@ -60,6 +68,7 @@ registerRollupSource({ key: 'accounts', directCounts: countAccountsByOrg });
 registerRollupSource({ key: 'grids', directCounts: countGridsByOrg });
 registerRollupSource({ key: 'people', directCounts: countPeopleByOrg });
 registerRollupSource({ key: 'members', directCounts: countMembersByOrg });
+let app: Awaited<ReturnType<typeof buildApp>> | undefined;
 try {
   const districtId = 1;
   const root = (await findRootOrg(database.db, districtId))!;
@@ -216,6 +225,40 @@ try {
     }
   }
 
+  // ── the whole district overview, every module section (activities, orders, notices …), through the real app ──
+  // The app registers every roll-up source and dashboard section; from here on getOverview computes them all.
+  app = await buildApp({ ...loadConfig(), webDist: null, jobPollMs: 0, logLevel: 'warn' }, database);
+  const server = app;
+  const login = await server.inject({
+    method: 'POST',
+    url: '/api/auth/login',
+    payload: { username: districtAdmin.username, password: BENCH_PASSWORD },
+  });
+  if (login.statusCode !== 200) throw new Error(`login ${login.statusCode}: ${login.body}`);
+  const cookies = Object.fromEntries(login.cookies.map((c) => [c.name, c.value]));
+  const overviewHttp = async () => {
+    const res = await server.inject({ method: 'GET', url: `/api/dashboard/overview?orgId=${root.id}`, cookies });
+    if (res.statusCode !== 200) throw new Error(`overview ${res.statusCode}: ${res.body}`);
+    return res;
+  };
+  const fullOverview = await timeIt(() => getOverview(database, districtAdmin, { orgId: root.id }), RUNS, 10);
+  const fullOverviewHttp = await timeIt(overviewHttp, RUNS, 10);
+  const groupBy = await overviewGroupBy(database, districtId, root.path);
+  const fullBaseline = await timeIt(groupBy.plain, Math.min(RUNS, 10), 1);
+  const fullCheck = await groupBy.compare(await getOverview(database, districtAdmin, { orgId: root.id }));
+  // The HTTP answer is the same overview.
+  const viaHttp = JSON.parse((await overviewHttp()).body);
+  const httpCheck = await groupBy.compare(viaHttp);
+  for (const m of [...fullCheck.mismatches, ...httpCheck.mismatches.map((x) => `HTTP ${x}`)]) mismatches.push(m);
+  // And the counters themselves against a plain GROUP BY, per place (what the generator checks after the load).
+  const counterMismatches = await checkDashboardCounts(database, districtId);
+  for (const m of counterMismatches) mismatches.push(`dashboard_counts ${m}`);
+  console.log(
+    `district overview, all sections: p50 ${fullOverview.p50} ms (HTTP ${fullOverviewHttp.p50} ms); GROUP BY ${fullBaseline.p50} ms; ` +
+      `${fullCheck.checked} figures checked, ${fullCheck.mismatches.length + httpCheck.mismatches.length} differ; ` +
+      `counters = GROUP BY: ${counterMismatches.length === 0}`,
+  );
+
   writeResult(`tree-${size}`, values.db!, {
     size: sizeRow,
     roundTripSelect1: roundTrip,
@@ -236,6 +279,15 @@ try {
       ratioNaive: +(naiveProvince.p50 / province.p50).toFixed(1),
       ratioGroupBy: +(provinceGroupBy.p50 / province.p50).toFixed(1),
     },
+    districtOverviewAllSections: {
+      ...fullOverview,
+      http: fullOverviewHttp,
+      plainGroupBy: fullBaseline,
+      ratioToGroupBy: +(fullOverview.p50 / fullBaseline.p50).toFixed(2),
+      figuresChecked: fullCheck.checked,
+      groupByTotals: fullCheck.totals,
+    },
+    dashboardCountersEqualGroupBy: counterMismatches.length === 0,
     dashboardRebuildMs,
     numbersEqual: mismatches.length === 0,
     mismatches: mismatches.slice(0, 10),
@@ -243,5 +295,7 @@ try {
   });
   if (mismatches.length) process.exitCode = 1;
 } finally {
+  // The app holds a LISTEN connection of the pool: closed first, or closing the database waits for it.
+  await app?.close();
   await database.close();
 }

@@ -43,7 +43,8 @@ export async function countsByChild(
     sql`SELECT NULLIF(split_part(substr(o.path, ${orgPath.length + 1}), '/', 1), '')::int AS child, c.source,
                c.period::int AS period, sum(c.n)::int AS n
         FROM dashboard_counts c
-        LEFT JOIN grids g ON c.grid_id <> 0 AND g.id = c.grid_id
+        -- the district condition lets the planner look only at this district's grids (a province holds 100,000)
+        LEFT JOIN grids g ON c.grid_id <> 0 AND g.id = c.grid_id AND g.district_id = c.district_id
         JOIN orgs o ON o.id = CASE WHEN c.grid_id <> 0 THEN g.org_id ELSE c.org_id END
         WHERE c.district_id = ${districtId}
           AND c.source IN (${sql.join(
