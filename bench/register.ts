@@ -7,8 +7,9 @@
  * cores but not for the app's event loop.
  *
  *   npx tsx bench/register.ts --db postgresql   # TEST_DATABASE_URL or postgres://postgres@127.0.0.1:5432/postgres
- *   npx tsx bench/register.ts                   # PGlite (one connection: expect far less)
- *   options: --seconds 15 --connections 50
+ *   npx tsx bench/register.ts                   # PGlite (one connection: expect far less), data dir on disk
+ *   options: --seconds 15 --connections 50 --event 10000 (a mass event on one fresh code)
+ *            --memory (PGlite in memory instead of a data dir on disk, as the embedded server runs)
  */
 
 import { execFile } from 'node:child_process';
@@ -31,6 +32,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '50' },
     /** also run a mass event: this many registrations on one fresh code, checked for errors and duplicates */
     event: { type: 'string', default: '0' },
+    memory: { type: 'boolean', default: false },
   },
 });
 const SECONDS = Number(values.seconds);
@@ -55,8 +57,19 @@ async function open(): Promise<{ database: Database; drop: () => Promise<void> }
       },
     };
   }
-  const database = await Database.open({ kind: 'pglite' });
-  return { database, drop: () => database.close() };
+  if (values.memory) {
+    const database = await Database.open({ kind: 'pglite' });
+    return { database, drop: () => database.close() };
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jw-bench-register-pglite-'));
+  const database = await Database.open({ kind: 'pglite', dataDir: dir });
+  return {
+    database,
+    drop: async () => {
+      await database.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** CPU seconds used so far by the PostgreSQL backends serving the bench database (same machine), by pid. */
@@ -224,6 +237,7 @@ try {
   const report = {
     bench: 'register',
     db: values.db,
+    pglite: values.db === 'postgresql' ? undefined : values.memory ? 'memory' : 'data dir on disk',
     connections: CONNECTIONS,
     seconds: SECONDS,
     register: real,
