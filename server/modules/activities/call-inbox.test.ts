@@ -135,9 +135,10 @@ describe('我的召集令 the youth call inbox', () => {
     expect(tokenOf('p1')).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
     expect(tokenOf('p3')).toBeDefined();
     for (const who of ['p2', 'p5', 'p6'] as const) expect(tokenOf(who), who).toBeUndefined();
-    // a second run of the same job (a retry, a second server) texts nobody again
+    // a second run of the same job (a retry, a second server) texts nobody again. Due a second ago: the
+    // queue compares with the JS clock (milliseconds), and the server's now() of the same millisecond is later.
     await ctx.database.query(
-      `INSERT INTO jobs (kind, payload, run_at) VALUES ('activity.call.notice', $1::jsonb, now())`,
+      `INSERT INTO jobs (kind, payload, run_at) VALUES ('activity.call.notice', $1::jsonb, now() - interval '1 second')`,
       [JSON.stringify({ callId: photoCall, baseUrl: 'http://localhost' })],
     );
     expect(await ctx.app.jobs.tick()).toBe(1);
