@@ -18,26 +18,22 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
-import { percent } from '../domain/activity.ts';
-import { percent as percentOrNull } from '../domain/dashboard.ts';
 import { buildApp } from '../server/app.ts';
 import { loadConfig } from '../server/config.ts';
 import { Database } from '../server/db/client.ts';
 import { many, one } from '../server/db/sql.ts';
 import type { Actor } from '../server/lib/actor.ts';
 import { PiiCipher } from '../server/lib/crypto.ts';
-import { shanghaiYear } from '../server/modules/activities/activities.dashboard.ts';
 import { getDashboardSections, type SectionScope } from '../server/modules/dashboard/dashboard.sections.ts';
 import { getOverview } from '../server/modules/dashboard/dashboard.service.ts';
 import { getGridMap } from '../server/modules/dashboard/dashboard-map.ts';
 import { getGridRollups } from '../server/modules/grids/grids.dashboard.ts';
 import { listChildOrgs } from '../server/modules/grids/grids.repository.ts';
 import { getGridStats, resolveSubjectOrg } from '../server/modules/grids/grids.service.ts';
-import { shanghaiMonth } from '../server/modules/notices/notices.dashboard.ts';
 import { findRootOrg } from '../server/modules/orgs/orgs.repository.ts';
 import { getOrgCounters, getOrgTree } from '../server/modules/orgs/orgs.service.ts';
 import { seedDemo } from '../server/seed/demo.ts';
-import { openBenchDatabase, timeIt, writeResult } from './_lib.ts';
+import { openBenchDatabase, overviewGroupBy, timeIt, writeResult } from './_lib.ts';
 
 const { values } = parseArgs({
   options: {
@@ -170,175 +166,15 @@ try {
   }
 
   // ── plain GROUP BY over the base tables (the baseline, and the numbers every part must equal) ─────
-  const townPart = root.path.split('/').length; // '/1/' → segment 3 of '/1/7/…' is the town
-  const town = (alias: string) => sql`NULLIF(split_part(${sql.raw(alias)}.path, '/', ${townPart}), '')::int`;
-  const year = shanghaiYear();
-  const month = shanghaiMonth();
-  const plain = async () => {
-    const [people, grids, acts, participation, orders, notices] = await Promise.all([
-      many<{ town: number | null; youth: number; members: number }>(
-        database.db,
-        sql`SELECT ${town('o')} AS town, count(*)::int AS youth,
-                   count(*) FILTER (WHERE p.political_status = 'league_member')::int AS members
-            FROM people p LEFT JOIN grids g ON g.id = p.home_grid_id
-            JOIN orgs o ON o.id = coalesce(g.org_id, p.branch_org_id)
-            WHERE p.district_id = ${districtId} AND p.status = 'registered' GROUP BY 1`,
-      ),
-      many<{ town: number | null; grids: number }>(
-        database.db,
-        sql`SELECT ${town('o')} AS town, count(*)::int AS grids
-            FROM grids g JOIN orgs o ON o.id = g.org_id
-            WHERE g.district_id = ${districtId} AND g.active GROUP BY 1`,
-      ),
-      many<{ town: number | null; activities: number; summarised: number; published: number }>(
-        database.db,
-        sql`SELECT ${town('o')} AS town, count(*)::int AS activities,
-                   count(*) FILTER (WHERE a.status IN ('summarised', 'published'))::int AS summarised,
-                   count(*) FILTER (WHERE a.status = 'published')::int AS published
-            FROM activities a JOIN orgs o ON o.id = a.org_id
-            WHERE a.district_id = ${districtId} AND a.status <> 'cancelled'
-              AND a.starts_at >= ${year.from}::timestamptz AND a.starts_at < ${year.to}::timestamptz
-            GROUP BY 1`,
-      ),
-      many<{ town: number | null; registered: number; participants: number }>(
-        database.db,
-        sql`SELECT ${town('o')} AS town, count(*)::int AS registered,
-                   count(*) FILTER (WHERE EXISTS (
-                     SELECT 1 FROM activity_signups s JOIN activity_checkins k ON k.signup_id = s.id
-                     JOIN activities a ON a.id = s.activity_id
-                     WHERE s.person_id = p.id AND a.starts_at >= ${year.from}::timestamptz
-                       AND a.starts_at < ${year.to}::timestamptz))::int AS participants
-            FROM people p LEFT JOIN grids g ON g.id = p.home_grid_id
-            JOIN orgs o ON o.id = coalesce(g.org_id, p.branch_org_id)
-            WHERE p.district_id = ${districtId} AND p.status = 'registered' AND p.withdrawn_at IS NULL GROUP BY 1`,
-      ),
-      many<{ town: number | null; status: string; n: number }>(
-        database.db,
-        sql`SELECT ${town('o')} AS town, so.status, count(*)::int AS n
-            FROM service_orders so JOIN orgs o ON o.id = so.org_id
-            WHERE so.district_id = ${districtId} GROUP BY 1, 2`,
-      ),
-      many<{ town: number | null; receipts: number; on_time: number }>(
-        database.db,
-        sql`SELECT ${town('o')} AS town, count(*)::int AS receipts,
-                   count(*) FILTER (WHERE t.acknowledged_at <= t.deadline_at)::int AS on_time
-            FROM notice_targets t JOIN notices n ON n.id = t.notice_id JOIN orgs o ON o.id = t.org_id
-            WHERE t.district_id = ${districtId} AND n.superseded_by IS NULL
-              AND n.sent_at >= ${month.from}::timestamptz AND n.sent_at < ${month.to}::timestamptz
-              AND (t.acknowledged_at IS NOT NULL OR t.deadline_at <= now())
-            GROUP BY 1`,
-      ),
-    ]);
-    return { people, grids, acts, participation, orders, notices };
-  };
-  const baseline = await timeIt(plain, RUNS);
+  const groupBy = await overviewGroupBy(database, districtId, root.path);
+  const baseline = await timeIt(groupBy.plain, RUNS);
 
   // ── equality: every figure of the overview against the GROUP BY ──────────────────────────────────
   const o = await getOverview(database, actor, { orgId: root.id });
-  const expected = await plain();
-  const mismatches: string[] = [];
+  const { mismatches } = await groupBy.compare(o);
   const check = (what: string, got: unknown, want: unknown) => {
     if (got !== want) mismatches.push(`${what}: overview ${String(got)}, GROUP BY ${String(want)}`);
   };
-  const sum = <T>(rows: T[], f: (r: T) => number, t?: number) =>
-    rows.filter((r) => t === undefined || (r as { town: number | null }).town === t).reduce((n, r) => n + f(r), 0);
-  const section = (key: string) => o.sections.find((s) => s.key === key);
-  const acts = section('activities');
-  const ord = section('orders');
-  const ntc = section('notices');
-  const subjects = [{ id: root.id, label: 'district' as const }, ...children.map((c) => ({ id: c.id, label: c.id }))];
-  for (const subj of subjects) {
-    const t = subj.label === 'district' ? undefined : subj.id;
-    const at = subj.label === 'district' ? 'district' : `town ${subj.id}`;
-    if (t !== undefined) {
-      const c = o.children.find((x) => x.id === t);
-      if (!c) {
-        // Only hierarchical children are overview children; others hold no people by construction.
-        continue;
-      }
-      check(
-        `${at} people`,
-        c.counts.people,
-        sum(expected.people, (r) => r.youth, t),
-      );
-      check(
-        `${at} members`,
-        c.counts.members,
-        sum(expected.people, (r) => r.members, t),
-      );
-      check(
-        `${at} grids`,
-        c.grids.grids,
-        sum(expected.grids, (r) => r.grids, t),
-      );
-    } else {
-      check(
-        `${at} people`,
-        o.totals.people,
-        sum(expected.people, (r) => r.youth),
-      );
-      check(
-        `${at} grids`,
-        o.grids.grids,
-        sum(expected.grids, (r) => r.grids),
-      );
-    }
-    const v = (s: typeof acts) => (t === undefined ? s?.values : s?.byChild?.[String(t)]) as Record<string, unknown>;
-    if (acts) {
-      check(
-        `${at} activities`,
-        v(acts).activities,
-        sum(expected.acts, (r) => r.activities, t),
-      );
-      check(
-        `${at} summarised`,
-        v(acts).summarised,
-        sum(expected.acts, (r) => r.summarised, t),
-      );
-      check(
-        `${at} published`,
-        v(acts).published,
-        sum(expected.acts, (r) => r.published, t),
-      );
-      check(
-        `${at} participationRate`,
-        v(acts).participationRate,
-        percent(
-          sum(expected.participation, (r) => r.participants, t),
-          sum(expected.participation, (r) => r.registered, t),
-        ),
-      );
-    }
-    if (ord) {
-      check(
-        `${at} orders total`,
-        v(ord).total,
-        sum(expected.orders, (r) => r.n, t),
-      );
-      for (const st of new Set(expected.orders.map((r) => r.status)))
-        check(
-          `${at} orders ${st}`,
-          v(ord)[st],
-          sum(
-            expected.orders.filter((r) => r.status === st),
-            (r) => r.n,
-            t,
-          ),
-        );
-    }
-    if (ntc) {
-      const receipts = sum(expected.notices, (r) => r.receipts, t);
-      check(`${at} notice receipts`, v(ntc).receipts, receipts);
-      check(
-        `${at} notice onTimePct`,
-        v(ntc).onTimePct,
-        percentOrNull(
-          sum(expected.notices, (r) => r.on_time, t),
-          receipts,
-        ),
-      );
-    }
-  }
   // The grid figures equal the grid statistics page (GET /api/grids/stats) for the district and every town.
   const stats = await getGridStats(database, actor, { districtId, orgId: root.id });
   check('district grid statistics', JSON.stringify(o.grids), JSON.stringify(stats.total));
