@@ -1,8 +1,10 @@
 /**
  * Division assistant at district scale: 140,000 youth points over the 20 towns of the full demo
  * district → proposed grids for every village and community. Reports time and quality (share of
- * grids within the capacity rule, contiguity, Polsby–Popper compactness, max/median youth per grid),
- * and, as the in-run baseline, the time of the bisection alone (pure TypeScript) against the whole.
+ * grids within the capacity rule, contiguity, Polsby–Popper compactness (median, mean, min), max/median youth per
+ * grid), and two baselines in the same run: the bisection of each village alone (pure TypeScript, no database), and a
+ * plain recursive coordinate bisection of all the district's points into as many boxes, ignoring village boundaries
+ * (how many of its boxes mix villages is reported).
  *
  *   npx tsx bench/divide.ts                    # PGlite (in memory)
  *   npx tsx bench/divide.ts --db postgresql    # TEST_DATABASE_URL or postgres://postgres@127.0.0.1:5432/postgres
@@ -125,6 +127,31 @@ try {
   }
   const bisectMs = Math.round(performance.now() - t);
 
+  // The issue's baseline: one plain recursive coordinate bisection of all the district's points into as many
+  // boxes, ignoring village boundaries; and how many of its boxes hold points of more than one village.
+  const villageOf = new Map<LonLat, number>();
+  for (const [i, pts] of pointsOf.entries()) for (const pt of pts) villageOf.set(pt, i);
+  const all = pointsOf.flat();
+  const districtBox = {
+    west: Math.min(...villages.map((v) => v.w)),
+    south: Math.min(...villages.map((v) => v.s)),
+    east: Math.max(...villages.map((v) => v.e)),
+    north: Math.max(...villages.map((v) => v.n)),
+  };
+  t = performance.now();
+  const plainLeaves = bisectPoints(all, districtBox, leavesTotal);
+  const plainBisectMs = Math.max(1, Math.round(performance.now() - t));
+  const plainAcrossVillages = plainLeaves.filter((leaf) => {
+    const seen = new Set<number>();
+    for (const pt of all) {
+      const [lon, lat] = pt;
+      if (lon >= leaf.box.west && lon < leaf.box.east && lat >= leaf.box.south && lat < leaf.box.north)
+        seen.add(villageOf.get(pt)!);
+      if (seen.size > 1) return true;
+    }
+    return false;
+  }).length;
+
   t = performance.now();
   const grids: Parameters<typeof divisionQuality>[0] = [];
   let youthInside = 0;
@@ -135,6 +162,8 @@ try {
   }
   const totalMs = Math.round(performance.now() - t);
   const q = divisionQuality(grids);
+  const pp = grids.map((g) => g.polsbyPopper).sort((a, b) => a - b);
+  const ppMedian = pp.length % 2 ? pp[(pp.length - 1) / 2] : (pp[pp.length / 2 - 1] + pp[pp.length / 2]) / 2;
 
   const result = {
     db: values.db,
@@ -149,6 +178,11 @@ try {
     contiguous: q.contiguous,
     polsbyPopperMean: q.polsbyPopperMean,
     polsbyPopperMin: q.polsbyPopperMin,
+    polsbyPopperMedian: ppMedian,
+    // Each village is divided on its own, its grids cut from its territory: none crosses a village boundary by
+    // construction. The plain bisection of the whole district, for contrast:
+    plainBisection: { ms: plainBisectMs, boxes: plainLeaves.length, acrossVillages: plainAcrossVillages },
+    ratioToPlainBisection: +(totalMs / plainBisectMs).toFixed(1),
     maxYouth: q.maxYouth,
     medianYouth: q.medianYouth,
     at: new Date().toISOString(),
@@ -159,11 +193,14 @@ try {
     { measure: 'total time (ms)', value: totalMs },
     { measure: 'bisection alone (ms, baseline)', value: bisectMs },
     { measure: 'total / bisection', value: (totalMs / Math.max(bisectMs, 1)).toFixed(1) },
+    { measure: 'plain bisection of the district (ms)', value: plainBisectMs },
+    { measure: 'total / plain bisection', value: (totalMs / plainBisectMs).toFixed(1) },
+    { measure: 'plain bisection boxes across villages', value: `${plainAcrossVillages} of ${plainLeaves.length}` },
     { measure: 'within capacity rule', value: `${(q.withinRule * 100).toFixed(1)} %` },
     { measure: 'contiguous', value: `${(q.contiguous * 100).toFixed(1)} %` },
     {
-      measure: 'Polsby–Popper mean / min',
-      value: `${q.polsbyPopperMean.toFixed(3)} / ${q.polsbyPopperMin.toFixed(3)}`,
+      measure: 'Polsby–Popper median / mean / min',
+      value: `${ppMedian.toFixed(3)} / ${q.polsbyPopperMean.toFixed(3)} / ${q.polsbyPopperMin.toFixed(3)}`,
     },
     { measure: 'youth per grid max / median', value: `${q.maxYouth} / ${q.medianYouth}` },
   ]);
