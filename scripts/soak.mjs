@@ -348,6 +348,16 @@ clearInterval(sampler);
 const warm = windows.filter((w) => w.t >= Math.min(60, durationS * 0.25));
 const rssAfterWarmup = warm[0]?.rssMb ?? windows[0]?.rssMb;
 const rssEnd = windows.at(-1)?.rssMb;
+// RSS is a saw-tooth (V8 grows its heap until a major GC), so one sample at each end measures where the GC happened
+// to be, not growth (±15 % between neighbouring windows here). Growth is the median of the last third of the
+// windows after warm-up against the median of the first third.
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const third = Math.max(1, Math.floor(warm.length / 3));
+const rssEarlyMedian = median(warm.slice(0, third).map((w) => w.rssMb));
+const rssLateMedian = median(warm.slice(-third).map((w) => w.rssMb));
 const p99s = warm.map((w) => w.p99);
 const summary = {
   db: values.db,
@@ -361,7 +371,11 @@ const summary = {
   p99MaxMs: Math.max(...p99s),
   rssAfterWarmupMb: rssAfterWarmup,
   rssEndMb: rssEnd,
-  rssGrowthPct: Number((((rssEnd - rssAfterWarmup) / rssAfterWarmup) * 100).toFixed(1)),
+  rssSampleGrowthPct: Number((((rssEnd - rssAfterWarmup) / rssAfterWarmup) * 100).toFixed(1)),
+  rssEarlyMedianMb: rssEarlyMedian,
+  rssLateMedianMb: rssLateMedian,
+  rssGrowthPct: Number((((rssLateMedian - rssEarlyMedian) / rssEarlyMedian) * 100).toFixed(1)),
+  rssMinMaxAfterWarmupMb: [Math.min(...warm.map((w) => w.rssMb)), Math.max(...warm.map((w) => w.rssMb))],
   statuses: windows.reduce((acc, w) => {
     for (const [k, v] of Object.entries(w.statuses)) acc[k] = (acc[k] ?? 0) + v;
     return acc;
